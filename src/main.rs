@@ -1,0 +1,126 @@
+//! The `gongkai` command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gongkai::diag::Diagnostics;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "部门预算公开: budget disclosures from YAML, every figure checked"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, derive and check a content folder; print every finding.
+    Check {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the derived tables of every department-year (as text, or JSON).
+    Tables {
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { dir, format } => check(&dir, format),
+        Command::Tables { dir, format } => tables(&dir, format),
+    }
+}
+
+fn check(dir: &std::path::Path, format: Format) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let checked = match gongkai::check_site(dir, &mut diags) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Json => println!("{}", diags.render_json()),
+        Format::Text => {
+            print!("{}", diags.render_text());
+            let color = std::io::stderr().is_terminal();
+            let summary = format!(
+                "checked {} department-year{}: {}",
+                checked.len(),
+                if checked.len() == 1 { "" } else { "s" },
+                diags.summary()
+            );
+            if color && diags.has_errors() {
+                eprintln!("\x1b[1;31m{summary}\x1b[0m");
+            } else {
+                eprintln!("{summary}");
+            }
+        }
+    }
+    if diags.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn tables(dir: &std::path::Path, format: Format) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let checked = match gongkai::check_site(dir, &mut diags) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if diags.has_errors() {
+        eprint!("{}", diags.render_text());
+        eprintln!("{}", diags.summary());
+        return ExitCode::FAILURE;
+    }
+    for c in &checked {
+        let u = &c.disclosure.unit;
+        match format {
+            Format::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&c.derived.tables).unwrap_or_default()
+            ),
+            Format::Text => {
+                for t in &c.derived.tables {
+                    println!("== {} {}{} {}", u.year, u.code, u.name, t.title);
+                    println!("{}", t.columns.join(" | "));
+                    for row in &t.rows {
+                        let cells: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+                        println!("{}", cells.join(" | "));
+                    }
+                    if let Some(note) = &t.note {
+                        println!("{note}");
+                    }
+                    println!();
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
