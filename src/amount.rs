@@ -242,6 +242,16 @@ fn to_wan_exact(yuan: Decimal) -> Decimal {
     (yuan / Decimal::from(10_000)).normalize()
 }
 
+/// A difference in 万元 for messages: its size, with at least two decimals.
+pub fn format_difference(wan: Decimal) -> String {
+    let d = wan.abs().normalize();
+    if d.scale() < 2 {
+        format!("{d:.2}")
+    } else {
+        d.to_string()
+    }
+}
+
 /// A percentage such as `75%` (spending plans, indicator values).
 pub fn parse_percent(text: &str) -> Option<Decimal> {
     let t = text.trim().strip_suffix(['%', '％'])?;
@@ -293,6 +303,13 @@ mod tests {
                 unit: "万元"
             })
         );
+    }
+
+    #[test]
+    fn differences_print_with_two_decimals_or_more() {
+        assert_eq!(format_difference("-72.9".parse().unwrap()), "72.90");
+        assert_eq!(format_difference("0.005".parse().unwrap()), "0.005");
+        assert_eq!(format_difference("0.075".parse().unwrap()), "0.075");
     }
 
     #[test]

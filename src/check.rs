@@ -14,7 +14,7 @@
 //! | 9 assets | `asset-total`, `asset-purchase`, `asset-office` |
 //! | 10 codes and names | `code-unknown`, `code-name`, `code-format` (load) |
 
-use crate::amount::{Agreement, Amount, compare, format_wan, to_wan};
+use crate::amount::{Agreement, Amount, compare, format_difference, format_wan, to_wan};
 use crate::derive::Derived;
 use crate::diag::{Diagnostics, Loc};
 use crate::model::*;
@@ -41,9 +41,10 @@ fn agree(rule: &'static str, loc: &Loc, what: &str, a: Amount, b: Amount, diags:
                 "total-rounding-tail",
                 loc.clone(),
                 format!(
-                    "{what}: {} and {} differ by a rounding tail (尾差 {difference})",
+                    "{what}: {} and {} differ by a rounding tail (尾差 {})",
                     format_wan(a.wan()),
-                    format_wan(b.wan())
+                    format_wan(b.wan()),
+                    format_difference(difference)
                 ),
             );
         }
@@ -52,9 +53,10 @@ fn agree(rule: &'static str, loc: &Loc, what: &str, a: Amount, b: Amount, diags:
                 rule,
                 loc.clone(),
                 format!(
-                    "{what}: {} ≠ {} (off by {difference})",
+                    "{what}: {} ≠ {} (off by {})",
                     format_wan(a.wan()),
-                    format_wan(b.wan())
+                    format_wan(b.wan()),
+                    format_difference(difference)
                 ),
             );
         }

@@ -7,7 +7,7 @@
 //! published, anything more is an error. Further sums use the figure the table
 //! shows, so each printed total is the sum of the printed parts above it.
 
-use crate::amount::{Agreement, Amount, compare, format_wan};
+use crate::amount::{Agreement, Amount, compare, format_difference, format_wan};
 use crate::diag::{Diagnostics, Loc};
 use crate::model::*;
 use crate::table::{Cell, Figure, Table, TableId};
@@ -109,10 +109,12 @@ fn reconcile(
                 "total-rounding-tail",
                 declared.loc.clone(),
                 format!(
-                    "{}: published {} but its parts add to {} (尾差 {difference}, within the rounding bound ±{bound}); the table shows the published figure",
+                    "{}: published {} but its parts add to {} (尾差 {}, within the rounding bound ±{}); the table shows the published figure",
                     what(),
                     format_wan(declared.value.wan()),
                     format_wan(derived.wan()),
+                    format_difference(difference),
+                    format_difference(bound),
                 ),
             );
         }
@@ -122,10 +124,12 @@ fn reconcile(
                     "total-mismatch",
                     declared.loc.clone(),
                     format!(
-                        "{}: declared {} but its parts add to {} (off by {difference}, more than rounding explains: ±{bound})",
+                        "{}: declared {} but its parts add to {} (off by {}, more than rounding explains: ±{})",
                         what(),
                         format_wan(declared.value.wan()),
                         format_wan(derived.wan()),
+                        format_difference(difference),
+                        format_difference(bound),
                     ),
                 )
                 .help = Some("correct the parts or the total; a published total must equal the sum of its parts".into());

@@ -31,21 +31,35 @@ pub struct Checked {
 }
 
 /// Loads, derives and checks every department-year below `content`.
+///
+/// A department-year whose files have errors is not derived: a dropped value
+/// would only cascade into misleading total errors. One note says so, and its
+/// relations are checked once the load errors are fixed.
 pub fn check_site(
     content: &Path,
     diags: &mut diag::Diagnostics,
 ) -> Result<Vec<Checked>, load::LoadError> {
     let site = load::load_site(content, diags)?;
-    Ok(site
-        .disclosures
-        .into_iter()
-        .map(|disclosure| {
-            let derived = derive::derive(&disclosure, diags);
-            check::check(&disclosure, &derived, diags);
-            Checked {
-                disclosure,
-                derived,
-            }
-        })
-        .collect())
+    let mut checked = Vec::with_capacity(site.disclosures.len());
+    for disclosure in site.disclosures {
+        let dir = diag::display_path(&disclosure.dir);
+        let load_errors = diags
+            .iter()
+            .any(|d| d.severity == diag::Severity::Error && d.loc.file.starts_with(&dir));
+        if load_errors {
+            diags.note(
+                "not-derived",
+                disclosure.unit.loc.clone(),
+                "tables and relations of this department-year were not checked: fix the errors in its files first",
+            );
+            continue;
+        }
+        let derived = derive::derive(&disclosure, diags);
+        check::check(&disclosure, &derived, diags);
+        checked.push(Checked {
+            disclosure,
+            derived,
+        });
+    }
+    Ok(checked)
 }

@@ -696,6 +696,9 @@ impl<'a> FileCtx<'a> {
                     }
                 };
                 let source = self.source(&row.source, diags)?;
+                if source.fund().is_some() {
+                    self.appropriation_types(row, source, diags);
+                }
                 let loc = code.as_ref().or(name.as_ref()).map(|l| l.loc.clone())?;
                 Some(FunctionRow {
                     code,
@@ -724,6 +727,37 @@ impl<'a> FileCtx<'a> {
         Functions {
             rows,
             year_end_carryover,
+        }
+    }
+
+    /// Fiscal appropriations are spent as 基本支出 or 项目支出 only: tables
+    /// 5, 7 and 8 have no other columns.
+    fn appropriation_types(
+        &self,
+        row: &schema::FunctionRow,
+        source: Source,
+        diags: &mut Diagnostics,
+    ) {
+        for (cell, ty) in [
+            (&row.operating, ExpType::Operating),
+            (&row.remit, ExpType::Remit),
+            (&row.subsidy, ExpType::Subsidy),
+        ] {
+            if let Some(text) = cell
+                .as_ref()
+                .filter(|t| !matches!(parse_amount(&t.value, self.unit), Ok(None)))
+            {
+                diags
+                    .error(
+                        "appropriation-type",
+                        self.loc(text),
+                        format!("{} appropriations cannot be spent as {}", source.label(), ty.label()),
+                    )
+                    .help = Some(
+                    "财政拨款 tables show only 基本支出 and 项目支出; give this money its real source (e.g. `source: 事业收入`) or move it to basic/project"
+                        .into(),
+                );
+            }
         }
     }
 
