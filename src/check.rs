@@ -190,11 +190,22 @@ fn basic(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
 /// Relation 4: 三公 car running and reception cover the basic table's 30231 / 30217.
 fn sangong(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     let Some(s) = &d.sangong else { return };
-    let loc = s.loc.clone().unwrap_or_else(|| d.unit.loc.clone());
-    for (item, code, name) in [
-        (SangongItem::CarRunning, "30231", "公务用车运行维护费"),
-        (SangongItem::Reception, "30217", "公务接待费"),
+    let file_loc = s.loc.clone().unwrap_or_else(|| d.unit.loc.clone());
+    for (item, facts, code, name) in [
+        (
+            SangongItem::CarRunning,
+            &s.car_running,
+            "30231",
+            "公务用车运行维护费",
+        ),
+        (SangongItem::Reception, &s.reception, "30217", "公务接待费"),
     ] {
+        let loc = facts
+            .0
+            .iter()
+            .flatten()
+            .next()
+            .map_or_else(|| file_loc.clone(), |f| f.loc.clone());
         let (Some(sangong), Some(basic)) = (
             derived.key.sangong.get(&item),
             derived.key.economic_by_code.get(code),
@@ -289,6 +300,19 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
                 .map(project_budget)
                 .sum();
             if !(sum.is_zero() && figure.amount.is_zero()) {
+                let under: Option<&Loc> = projects.projects.iter().find_map(|p| {
+                    p.function_code
+                        .as_ref()
+                        .filter(|c| &c.value == code)
+                        .map(|c| &c.loc)
+                });
+                let row = d.functions.as_ref().and_then(|f| {
+                    f.rows
+                        .iter()
+                        .find(|r| r.code.as_ref().is_some_and(|c| &c.value == code))
+                        .map(|r| &r.loc)
+                });
+                let first = under.or(row).unwrap_or(first);
                 agree(
                     "project-code-sum",
                     first,

@@ -11,6 +11,7 @@ use crate::amount::{Agreement, Amount, compare, format_difference, format_wan};
 use crate::diag::{Diagnostics, Loc};
 use crate::model::*;
 use crate::table::{Cell, Figure, Table, TableId};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything derived from one disclosure.
@@ -142,6 +143,31 @@ fn reconcile(
     }
 }
 
+/// Notes a derived total whose shown figure differs from the sum of its
+/// shown parts: amounts entered in 元 round to 万元 one by one.
+fn display_tail(
+    figure: &Figure,
+    parts_shown: Decimal,
+    what: &dyn Fn() -> String,
+    loc: &Loc,
+    diags: &mut Diagnostics,
+) {
+    if figure.declared || figure.shown == parts_shown {
+        return;
+    }
+    diags.note(
+        "display-rounding-tail",
+        loc.clone(),
+        format!(
+            "{}: shown as {} while its parts as shown add to {} (尾差 {} from rounding 元 to 万元)",
+            what(),
+            format_wan(figure.shown),
+            format_wan(parts_shown),
+            format_difference(figure.shown - parts_shown),
+        ),
+    );
+}
+
 /// A declared row's cell: an empty cell of a declared row declares zero.
 fn declared_cell(row_declared: bool, cell: &Option<Fact>, row_loc: &Loc) -> Option<Fact> {
     match cell {
@@ -252,10 +278,20 @@ impl<const N: usize> CodeTree<N> {
                     .filter(|(c, _)| parent_code(c) == Some(code.as_str()))
                     .map(|(_, f)| f)
                     .collect();
+                let first_leaf = by_code
+                    .iter()
+                    .find(|(c, _)| c.starts_with(code.as_str()))
+                    .map(|(_, r)| r.loc);
                 std::array::from_fn(|i| {
                     let derived: Amount = children.iter().map(|f| f[i].amount).sum();
                     let declared = row.and_then(|r| declared_cell(true, r.cells[i], r.loc));
-                    reconcile(declared.as_ref(), derived, &|| label(Some(code), i), diags)
+                    let figure =
+                        reconcile(declared.as_ref(), derived, &|| label(Some(code), i), diags);
+                    if let (None, Some(loc)) = (&declared, first_leaf) {
+                        let shown = children.iter().map(|f| f[i].shown).sum();
+                        display_tail(&figure, shown, &|| label(Some(code), i), loc, diags);
+                    }
+                    figure
                 })
             };
             tree.nodes.insert(code.clone(), figures);

@@ -280,6 +280,17 @@ pub fn read_yaml<T: DeserializeOwned>(
 fn describe_yaml_error(e: &serde_saphyr::Error) -> (&'static str, String, Option<String>) {
     use serde_saphyr::Error as E;
     match e.without_snippet() {
+        E::SerdeUnknownField { field, .. }
+            if field.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            (
+                "amount-format",
+                format!(
+                    "unknown key `{field}`: a comma inside `{{ }}` separates entries, so an amount like `1,{field}` was split in two"
+                ),
+                Some("write amounts without thousands separators, e.g. 1234.00".into()),
+            )
+        }
         E::SerdeUnknownField {
             field, expected, ..
         } => {
@@ -354,13 +365,24 @@ fn friendly_expected(expected: &str) -> String {
     }
 }
 
-/// Drops serde-saphyr's `line N column M: ` prefix (the diagnostic has its own).
+/// Drops serde-saphyr's `line N column M: ` prefix and ` at line N, column M`
+/// suffix (the diagnostic has its own position).
 fn strip_position(message: &str) -> String {
-    let m = message.trim().trim_start_matches("error: ");
-    if let Some(rest) = m.strip_prefix("line ")
-        && let Some((_, tail)) = rest.split_once(": ")
+    let mut m = message.trim().trim_start_matches("error: ");
+    if let Some((_, tail)) = m
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
     {
-        return tail.to_string();
+        m = tail;
+    }
+    if let Some(at) = m.rfind(" at line ") {
+        let position = &m[at + " at line ".len()..];
+        if position
+            .chars()
+            .all(|c| c.is_ascii_digit() || ", column".contains(c))
+        {
+            m = &m[..at];
+        }
     }
     m.to_string()
 }
@@ -482,10 +504,26 @@ impl<'a> FileCtx<'a> {
     fn amount(&self, cell: &Cell, diags: &mut Diagnostics) -> Option<Fact> {
         let text = cell.as_ref()?;
         match parse_amount(&text.value, self.unit) {
-            Ok(value) => value.map(|value| Located {
-                value,
-                loc: self.loc(text),
-            }),
+            Ok(value) => {
+                let fact = value.map(|value| Located {
+                    value,
+                    loc: self.loc(text),
+                });
+                if let Some(f) = fact
+                    .as_ref()
+                    .filter(|f| f.value.yuan.is_sign_negative() && !f.value.is_zero())
+                {
+                    diags
+                        .warning(
+                            "amount-negative",
+                            f.loc.clone(),
+                            format!("negative amount `{}`", text.value.trim()),
+                        )
+                        .help =
+                        Some("budget tables hold no negative amounts; check the sign".into());
+                }
+                fact
+            }
             Err(e) => {
                 let rule = match e {
                     crate::amount::AmountError::TooManyDecimals { .. } => "amount-decimals",
@@ -691,7 +729,14 @@ impl<'a> FileCtx<'a> {
                 let code = match &row.code {
                     Some(code) => Some(self.code(code, name.as_ref(), Kind::Function, diags)?),
                     None => {
-                        self.require_total_label(name.as_ref(), diags)?;
+                        let cells = [
+                            &row.basic,
+                            &row.project,
+                            &row.operating,
+                            &row.remit,
+                            &row.subsidy,
+                        ];
+                        self.require_total_label(name.as_ref(), &cells, diags)?;
                         None
                     }
                 };
@@ -761,12 +806,15 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    /// A row without code must be the 合计 row.
+    /// A row without code must be the 合计 row; a row with neither code nor
+    /// name but with figures is an error, never silently dropped.
     fn require_total_label(
         &self,
         name: Option<&Located<String>>,
+        cells: &[&Cell],
         diags: &mut Diagnostics,
     ) -> Option<()> {
+        let help = "give the row its 科目编码 (`code: …`); only the 合计 row goes without one";
         match name {
             Some(n) if n.value == "合计" => Some(()),
             Some(n) => {
@@ -776,11 +824,21 @@ impl<'a> FileCtx<'a> {
                         n.loc.clone(),
                         format!("row `{}` has no `code`", n.value),
                     )
-                    .help =
-                    Some("give the row its 科目编码; only the 合计 row goes without one".into());
+                    .help = Some(help.into());
                 None
             }
-            None => None,
+            None => {
+                if let Some(first) = cells.iter().find_map(|c| c.as_ref()) {
+                    diags
+                        .error(
+                            "missing-code",
+                            self.loc(first),
+                            "this row has figures but no `code` (and no name)",
+                        )
+                        .help = Some(help.into());
+                }
+                None
+            }
         }
     }
 
@@ -793,7 +851,8 @@ impl<'a> FileCtx<'a> {
             None => {
                 let labels: Vec<&str> = Source::ALL.iter().map(|s| s.label()).collect();
                 let names: Vec<&str> = Source::ALL.iter().map(|s| s.name()).collect();
-                let hint = suggest(text.value.trim(), &names)
+                let candidates: Vec<&str> = labels.iter().chain(names.iter()).copied().collect();
+                let hint = suggest(text.value.trim(), &candidates)
                     .and_then(Source::from_label)
                     .map(|s| format!("did you mean `{}`? ", s.label()))
                     .unwrap_or_default();
@@ -818,7 +877,11 @@ impl<'a> FileCtx<'a> {
                 let code = match &row.code {
                     Some(code) => Some(self.code(code, name.as_ref(), Kind::Economic, diags)?),
                     None => {
-                        self.require_total_label(name.as_ref(), diags)?;
+                        self.require_total_label(
+                            name.as_ref(),
+                            &[&row.personnel, &row.public],
+                            diags,
+                        )?;
                         None
                     }
                 };
@@ -1120,5 +1183,9 @@ mod tests {
     fn strips_saphyr_position_prefix() {
         assert_eq!(strip_position("line 3 column 5: bad thing"), "bad thing");
         assert_eq!(strip_position("error: line 3 column 5: a: b"), "a: b");
+        assert_eq!(
+            strip_position("line 4 column 3: bad at line 4, column 12"),
+            "bad"
+        );
     }
 }

@@ -65,10 +65,16 @@ fn check(dir: &std::path::Path, format: Format) -> ExitCode {
         Format::Text => {
             print!("{}", diags.render_text());
             let color = std::io::stderr().is_terminal();
+            let found = gongkai::load::find_disclosures(dir).map_or(checked.len(), |d| d.len());
+            if found == 0 {
+                eprintln!(
+                    "warning: no department-year in `{}` (a department-year is a folder with a unit.yaml; see docs/schema.md)",
+                    dir.display()
+                );
+            }
             let summary = format!(
-                "checked {} department-year{}: {}",
-                checked.len(),
-                if checked.len() == 1 { "" } else { "s" },
+                "checked {found} department-year{}: {}",
+                if found == 1 { "" } else { "s" },
                 diags.summary()
             );
             if color && diags.has_errors() {

@@ -1,0 +1,188 @@
+//! Fixture folders: each `tests/fixtures/check/<case>/content/` is a small
+//! site with one class of bad input; `expected.txt` next to it holds the exact
+//! `Diagnostics::render_text()` output of checking it (rule, severity,
+//! message, file, line, column, source line and caret).
+//!
+//! Run with `GONGKAI_BLESS=1` to (re)write `expected.txt` from the actual
+//! output — then read every changed file before committing it.
+
+use gongkai::diag::Diagnostics;
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = "tests/fixtures/check";
+
+/// What checking one case produced.
+struct Outcome {
+    text: String,
+    has_errors: bool,
+}
+
+/// Checks one case's content folder; a load error or a panic becomes part of
+/// the text so it shows in the diff.
+fn run_case(content: &Path) -> Outcome {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut diags = Diagnostics::new();
+        let loaded = gongkai::check_site(content, &mut diags);
+        (loaded.map(|_| ()), diags)
+    }));
+    match result {
+        Ok((loaded, diags)) => {
+            let mut text = diags.render_text();
+            if let Err(e) = loaded {
+                let _ = writeln!(text, "LOAD ERROR: {e}");
+            }
+            Outcome {
+                text,
+                has_errors: diags.has_errors(),
+            }
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(non-string panic payload)");
+            Outcome {
+                text: format!("PANIC: {message}\n"),
+                has_errors: true,
+            }
+        }
+    }
+}
+
+/// The case folders, in name order.
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
+        .unwrap_or_else(|e| panic!("cannot read {FIXTURES}: {e}"))
+        .map(|entry| entry.expect("readable fixture entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// A line diff (longest common subsequence): `-` expected only, `+` actual only.
+fn diff(expected: &str, actual: &str) -> String {
+    let a: Vec<&str> = expected.lines().collect();
+    let b: Vec<&str> = actual.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            let _ = writeln!(out, "  {}", a[i]);
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            let _ = writeln!(out, "- {}", a[i]);
+            i += 1;
+        } else {
+            let _ = writeln!(out, "+ {}", b[j]);
+            j += 1;
+        }
+    }
+    if a == b {
+        out.push_str(
+            "(the lines are equal: the texts differ in line endings or the final newline)\n",
+        );
+    }
+    out
+}
+
+#[test]
+fn check_fixtures() {
+    // Paths in messages are relative to the working directory, which cargo
+    // sets to the crate root for integration tests.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        std::env::current_dir()
+            .expect("working directory")
+            .canonicalize()
+            .ok(),
+        root.canonicalize().ok(),
+        "run from the crate root so diagnostic paths match expected.txt"
+    );
+    let bless = std::env::var("GONGKAI_BLESS").is_ok_and(|v| v == "1");
+    let cases = cases();
+    assert!(!cases.is_empty(), "no fixture cases under {FIXTURES}");
+
+    let mut failures: Vec<String> = Vec::new();
+    for case in &cases {
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let content = case.join("content");
+        let expected_path = case.join("expected.txt");
+        if !content.is_dir() {
+            eprintln!("[{name}] has no content/ folder");
+            failures.push(name);
+            continue;
+        }
+        let outcome = run_case(&content);
+
+        if bless {
+            std::fs::write(&expected_path, &outcome.text)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", expected_path.display()));
+            eprintln!("[{name}] blessed {}", expected_path.display());
+            continue;
+        }
+
+        let expected = match std::fs::read_to_string(&expected_path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!(
+                    "[{name}] cannot read {}: {e}\n(run with GONGKAI_BLESS=1 to create it)\n--- actual ---\n{}",
+                    expected_path.display(),
+                    outcome.text
+                );
+                failures.push(name);
+                continue;
+            }
+        };
+        let mut failed = false;
+        if outcome.text != expected {
+            eprintln!(
+                "[{name}] render_text() differs from {} (- expected, + actual):\n{}",
+                expected_path.display(),
+                diff(&expected, &outcome.text)
+            );
+            failed = true;
+        }
+        let expects_errors = expected.contains(": error[");
+        if outcome.has_errors != expects_errors {
+            eprintln!(
+                "[{name}] has_errors() is {}, but expected.txt {} `: error[`",
+                outcome.has_errors,
+                if expects_errors {
+                    "contains"
+                } else {
+                    "does not contain"
+                }
+            );
+            failed = true;
+        }
+        if failed {
+            failures.push(name);
+        }
+    }
+
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture cases failed: {}",
+        failures.len(),
+        cases.len(),
+        failures.join(", ")
+    );
+}
