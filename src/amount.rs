@@ -167,19 +167,14 @@ pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Option<Amount>, Amou
     if digits.contains(',') || digits.contains('，') {
         return Err(malformed("thousands separators are not allowed"));
     }
-    if digits
-        .chars()
-        .any(|c| ('０'..='９').contains(&c) || c == '．')
-    {
+    if digits.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
         return Err(malformed("full-width digits; type them as ASCII digits"));
     }
     if digits.contains(['e', 'E']) {
         return Err(malformed("exponents are not allowed"));
     }
     if digits.ends_with("万元") || digits.ends_with('元') || digits.ends_with('%') {
-        return Err(malformed(
-            "the unit belongs in `amount_unit`, not in the cell",
-        ));
+        return Err(malformed("the unit belongs in `amount_unit`, not in the cell"));
     }
     let (int_part, frac_part) = match digits.split_once('.') {
         Some((i, f)) => (i, f),
@@ -203,9 +198,7 @@ pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Option<Amount>, Amou
     if int_part.len() > 15 {
         return Err(malformed("too large for a budget amount"));
     }
-    let mut value: Decimal = digits
-        .parse()
-        .map_err(|_| malformed("not a decimal number"))?;
+    let mut value: Decimal = digits.parse().map_err(|_| malformed("not a decimal number"))?;
     if negative {
         value = -value;
     }
@@ -284,14 +277,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_plain_amount() {
-        for bad in [
-            "1e3", "1,234.00", "12万元", "1.", ".5", "１２", "abc", "1.2.3",
-        ] {
+        for bad in ["1e3", "1,234.00", "12万元", "1.", ".5", "１２", "abc", "1.2.3"] {
             assert!(
-                matches!(
-                    parse_amount(bad, AmountUnit::Wan),
-                    Err(AmountError::Malformed { .. })
-                ),
+                matches!(parse_amount(bad, AmountUnit::Wan), Err(AmountError::Malformed { .. })),
                 "{bad}"
             );
         }
@@ -314,14 +302,8 @@ mod tests {
 
     #[test]
     fn display_rounds_half_away_from_zero() {
-        assert_eq!(
-            to_wan(Decimal::from(50)),
-            "0.01".parse::<Decimal>().unwrap()
-        );
-        assert_eq!(
-            to_wan(Decimal::from(-50)),
-            "-0.01".parse::<Decimal>().unwrap()
-        );
+        assert_eq!(to_wan(Decimal::from(50)), "0.01".parse::<Decimal>().unwrap());
+        assert_eq!(to_wan(Decimal::from(-50)), "-0.01".parse::<Decimal>().unwrap());
         assert_eq!(to_wan(Decimal::from(49)), Decimal::ZERO);
     }
 
@@ -330,13 +312,7 @@ mod tests {
         // 14 parts shown to 2 decimals: bound (14 + 1) × 0.005 = 0.075.
         let parts: Amount = (0..14).map(|_| wan("1.00")).sum();
         assert_eq!(compare(wan("14.00"), parts), Agreement::Equal);
-        assert!(matches!(
-            compare(wan("14.07"), parts),
-            Agreement::Tail { .. }
-        ));
-        assert!(matches!(
-            compare(wan("14.08"), parts),
-            Agreement::Mismatch { .. }
-        ));
+        assert!(matches!(compare(wan("14.07"), parts), Agreement::Tail { .. }));
+        assert!(matches!(compare(wan("14.08"), parts), Agreement::Mismatch { .. }));
     }
 }

@@ -18,7 +18,7 @@ use crate::amount::{Agreement, Amount, compare, format_difference, format_wan, t
 use crate::derive::Derived;
 use crate::diag::{Diagnostics, Loc};
 use crate::model::*;
-use crate::table::{Figure, TableId};
+use crate::table::TableId;
 use rust_decimal::Decimal;
 
 /// Runs every relation the data allows.
@@ -98,9 +98,7 @@ fn summary(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
             let line = summary
                 .figure(&row.key, "支出预算数")
                 .map_or(Amount::ZERO, |f| f.amount);
-            let table3 = expenditure
-                .figure(&row.key, "合计")
-                .map_or(Amount::ZERO, |f| f.amount);
+            let table3 = expenditure.figure(&row.key, "合计").map_or(Amount::ZERO, |f| f.amount);
             agree(
                 "summary-agree",
                 &loc,
@@ -146,12 +144,8 @@ fn appropriation(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
             continue;
         };
         for row in t4.rows.iter().filter(|r| r.key.len() == 3) {
-            let a = t4
-                .figure(&row.key, column)
-                .map_or(Amount::ZERO, |f| f.amount);
-            let b = fund_table
-                .figure(&row.key, "合计")
-                .map_or(Amount::ZERO, |f| f.amount);
+            let a = t4.figure(&row.key, column).map_or(Amount::ZERO, |f| f.amount);
+            let b = fund_table.figure(&row.key, "合计").map_or(Amount::ZERO, |f| f.amount);
             agree(
                 "appropriation-agree",
                 &loc,
@@ -166,17 +160,31 @@ fn appropriation(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
 
 /// Relation 3: general-budget basic expenditure (table 5) = table 6 合计.
 fn basic(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
-    let (Some(t5_basic), Some(t6_total), Some(economic)) = (
-        &derived.key.general_basic,
-        &derived.key.basic_total,
-        &d.economic,
-    ) else {
+    let (Some(t5_basic), Some(t6_total)) = (&derived.key.general_basic, &derived.key.basic_total) else {
         return;
     };
-    let loc = economic
+    let Some(economic) = &d.economic else {
+        if !t5_basic.amount.is_zero() {
+            diags
+                .error(
+                    "basic-agree",
+                    functions_loc(d),
+                    format!(
+                        "一般公共预算 basic expenditure is {} but economic.yaml (table 6, by economic code) is missing",
+                        format_wan(t5_basic.shown)
+                    ),
+                )
+                .help = Some("add economic.yaml: table 6 breaks this basic expenditure down by economic code".into());
+        }
+        return;
+    };
+    // Point at the declared 合计 row when there is one, else the first row.
+    let total_row = economic
         .rows
-        .first()
-        .map_or_else(|| d.unit.loc.clone(), |r| r.loc.clone());
+        .iter()
+        .find(|r| r.code.is_none())
+        .or(economic.rows.first());
+    let loc = total_row.map_or_else(|| d.unit.loc.clone(), |r| r.loc.clone());
     agree(
         "basic-agree",
         &loc,
@@ -192,12 +200,7 @@ fn sangong(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     let Some(s) = &d.sangong else { return };
     let file_loc = s.loc.clone().unwrap_or_else(|| d.unit.loc.clone());
     for (item, facts, code, name) in [
-        (
-            SangongItem::CarRunning,
-            &s.car_running,
-            "30231",
-            "公务用车运行维护费",
-        ),
+        (SangongItem::CarRunning, &s.car_running, "30231", "公务用车运行维护费"),
         (SangongItem::Reception, &s.reception, "30217", "公务接待费"),
     ] {
         let loc = facts
@@ -206,10 +209,8 @@ fn sangong(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
             .flatten()
             .next()
             .map_or_else(|| file_loc.clone(), |f| f.loc.clone());
-        let (Some(sangong), Some(basic)) = (
-            derived.key.sangong.get(&item),
-            derived.key.economic_by_code.get(code),
-        ) else {
+        let (Some(sangong), Some(basic)) = (derived.key.sangong.get(&item), derived.key.economic_by_code.get(code))
+        else {
             continue;
         };
         if sangong.amount.yuan < basic.amount.yuan && sangong.shown < basic.shown {
@@ -243,26 +244,23 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
                 diags,
             );
         }
-        let budget = p
-            .declared_budget
-            .as_ref()
-            .map_or_else(|| p.budget(), |f| f.value);
+        let budget = p.declared_budget.as_ref().map_or_else(|| p.budget(), |f| f.value);
         if p.has_budget {
             for ind in p.indicators.iter().filter(|i| i.level2.contains("成本")) {
                 if let Some(cap) = money_cap(&ind.value.value)
                     && to_wan(cap) > budget.wan()
                 {
                     diags.error(
-                            "project-cap",
-                            ind.value.loc.clone(),
-                            format!(
-                                "cost indicator `{}` of {} caps {} 万元, more than the project's budget {}",
-                                ind.name,
-                                p.name.value,
-                                format_wan(to_wan(cap)),
-                                format_wan(budget.wan())
-                            ),
-                        );
+                        "project-cap",
+                        ind.value.loc.clone(),
+                        format!(
+                            "cost indicator `{}` of {} caps {} 万元, more than the project's budget {}",
+                            ind.name,
+                            p.name.value,
+                            format_wan(to_wan(cap)),
+                            format_wan(budget.wan())
+                        ),
+                    );
                 }
             }
         }
@@ -287,12 +285,7 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
         diags,
     );
     if projects.projects.iter().all(|p| p.function_code.is_some()) {
-        for (code, figure) in derived
-            .key
-            .project_by_code
-            .iter()
-            .filter(|(c, _)| c.len() == 7)
-        {
+        for (code, figure) in derived.key.project_by_code.iter().filter(|(c, _)| c.len() == 7) {
             let sum: Amount = projects
                 .projects
                 .iter()
@@ -300,12 +293,10 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
                 .map(project_budget)
                 .sum();
             if !(sum.is_zero() && figure.amount.is_zero()) {
-                let under: Option<&Loc> = projects.projects.iter().find_map(|p| {
-                    p.function_code
-                        .as_ref()
-                        .filter(|c| &c.value == code)
-                        .map(|c| &c.loc)
-                });
+                let under: Option<&Loc> = projects
+                    .projects
+                    .iter()
+                    .find_map(|p| p.function_code.as_ref().filter(|c| &c.value == code).map(|c| &c.loc));
                 let row = d.functions.as_ref().and_then(|f| {
                     f.rows
                         .iter()
@@ -327,9 +318,7 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
 }
 
 fn project_budget(p: &Project) -> Amount {
-    p.declared_budget
-        .as_ref()
-        .map_or_else(|| p.budget(), |f| f.value)
+    p.declared_budget.as_ref().map_or_else(|| p.budget(), |f| f.value)
 }
 
 /// The cap of a money-valued indicator such as `≤35.77万元` or `≤3889元`, in 元;
@@ -366,10 +355,7 @@ fn spending_plan(p: &Project, plan: &[Option<Located<Decimal>>; 4], diags: &mut 
         diags.error(
             "spending-plan",
             over.loc.clone(),
-            format!(
-                "spending plan of {} exceeds 100% ({}%)",
-                p.name.value, over.value
-            ),
+            format!("spending plan of {} exceeds 100% ({}%)", p.name.value, over.value),
         );
     }
     match given.last() {
@@ -457,44 +443,26 @@ fn procurement(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     }
 }
 
-/// The 日常公用经费 pseudo-project of procurement tables.
-pub const ROUTINE_PROJECT: &str = "日常公用经费项目";
-
-fn procurement_project(
-    d: &Disclosure,
-    derived: &Derived,
-    line: &ProcurementLine,
-    diags: &mut Diagnostics,
-) {
+fn procurement_project(d: &Disclosure, derived: &Derived, line: &ProcurementLine, diags: &mut Diagnostics) {
     let name = line.project.value.as_str();
-    let budget: Option<Amount> = if name == ROUTINE_PROJECT || name == "日常公用经费" {
-        derived.key.public.map(|f: Figure| f.amount)
-    } else {
-        match d
-            .projects
+    let budget = crate::derive::procurement_source_budget(d, derived.key.public, name);
+    let known = name == crate::derive::ROUTINE_PROJECT
+        || name == "日常公用经费"
+        || d.projects
             .as_ref()
-            .and_then(|ps| ps.projects.iter().find(|p| p.name.value == name))
-        {
-            Some(p) if p.has_budget => Some(project_budget(p)),
-            Some(_) => None,
-            None => {
-                if d.projects.is_some() {
-                    diags
-                        .warning(
-                            "procurement-project",
-                            line.project.loc.clone(),
-                            format!(
-                                "procurement source `{name}` is not a project of projects.yaml"
-                            ),
-                        )
-                        .help = Some(format!(
-                        "use the project's exact name, or `{ROUTINE_PROJECT}` for routine public expenditure"
-                    ));
-                }
-                None
-            }
-        }
-    };
+            .is_some_and(|ps| ps.projects.iter().any(|p| p.name.value == name));
+    if !known && d.projects.is_some() {
+        diags
+            .warning(
+                "procurement-project",
+                line.project.loc.clone(),
+                format!("procurement source `{name}` is not a project of projects.yaml"),
+            )
+            .help = Some(format!(
+            "use the project's exact name, or `{}` for routine public expenditure",
+            crate::derive::ROUTINE_PROJECT
+        ));
+    }
     if let (Some(budget), Some(declared)) = (budget, &line.declared_project_budget) {
         agree(
             "procurement-project",
@@ -533,19 +501,11 @@ fn assets(d: &Disclosure, diags: &mut Diagnostics) {
         diags.error(
             "asset-office",
             o.loc.clone(),
-            format!(
-                "办公用房 {} exceeds 房屋 {} it is part of",
-                o.value, b.value
-            ),
+            format!("办公用房 {} exceeds 房屋 {} it is part of", o.value, b.value),
         );
     }
     if let (Some(declared), Some(proc)) = (&assets.declared_planned_purchase, &d.procurement) {
-        let goods: Amount = proc
-            .lines
-            .iter()
-            .filter(|l| l.is_goods())
-            .map(|l| l.amount())
-            .sum();
+        let goods: Amount = proc.lines.iter().filter(|l| l.is_goods()).map(|l| l.amount()).sum();
         agree(
             "asset-purchase",
             &declared.loc,

@@ -21,11 +21,23 @@ pub struct Derived {
     pub tables: Vec<Table>,
     /// Headline figures, for narrative and checks.
     pub key: KeyFigures,
+    /// 政府采购预算 (section 六), when the year publishes procurement.
+    pub procurement: Option<Table>,
+    /// 固定资产占用情况表 (section 七).
+    pub assets: Option<Table>,
+    /// 机构设置 (section 一).
+    pub organisation: Option<Table>,
 }
 
 impl Derived {
+    /// Any derived table by id.
     pub fn table(&self, id: TableId) -> Option<&Table> {
-        self.tables.iter().find(|t| t.id == id)
+        match id {
+            TableId::Procurement => self.procurement.as_ref(),
+            TableId::Assets => self.assets.as_ref(),
+            TableId::Organisation => self.organisation.as_ref(),
+            _ => self.tables.iter().find(|t| t.id == id),
+        }
     }
 }
 
@@ -56,12 +68,28 @@ pub struct KeyFigures {
     pub project_by_code: BTreeMap<String, Figure>,
     /// Economic-code figures of table 6 (合计 column), for 三公 cross-checks.
     pub economic_by_code: BTreeMap<String, Figure>,
+    /// 政府采购: 合计, goods (A), works (B), services (C), small-firm share.
+    pub procurement_total: Option<Figure>,
+    pub procurement_goods: Option<Figure>,
+    pub procurement_works: Option<Figure>,
+    pub procurement_services: Option<Figure>,
+    pub procurement_small_firms: Option<Figure>,
+    /// 资产总额
+    pub assets_total: Option<Figure>,
 }
 
 /// Derives the tables of a disclosure, reporting declared totals that disagree.
 pub fn derive(d: &Disclosure, diags: &mut Diagnostics) -> Derived {
-    let mut out = Derived::default();
+    let mut out = Derived {
+        organisation: organisation_table(d),
+        ..Derived::default()
+    };
+    out.assets = d.assets.as_ref().map(|a| assets_table(a, &mut out.key));
     let Some(functions) = &d.functions else {
+        out.procurement = d
+            .procurement
+            .as_ref()
+            .map(|p| procurement_table(d, p, None, &mut out.key));
         return out;
     };
     let trees = FunctionTrees::build(d, functions, diags);
@@ -69,19 +97,11 @@ pub fn derive(d: &Disclosure, diags: &mut Diagnostics) -> Derived {
     out.tables.push(revenue_table(&trees));
     out.tables.push(expenditure_table(&trees, &mut out.key));
     out.tables.push(appropriation_table(d, &trees));
-    out.tables.push(fund_table(
-        TableId::GeneralBudget,
-        Fund::General,
-        &trees,
-        &mut out.key,
-    ));
+    out.tables
+        .push(fund_table(TableId::GeneralBudget, Fund::General, &trees, &mut out.key));
     out.tables.push(economic_table(d, diags, &mut out.key));
-    out.tables.push(fund_table(
-        TableId::GovFund,
-        Fund::GovFund,
-        &trees,
-        &mut out.key,
-    ));
+    out.tables
+        .push(fund_table(TableId::GovFund, Fund::GovFund, &trees, &mut out.key));
     out.tables.push(fund_table(
         TableId::StateCapital,
         Fund::StateCapital,
@@ -89,17 +109,17 @@ pub fn derive(d: &Disclosure, diags: &mut Diagnostics) -> Derived {
         &mut out.key,
     ));
     out.tables.push(sangong_table(d, diags, &mut out.key));
+    let public = out.key.public;
+    out.procurement = d
+        .procurement
+        .as_ref()
+        .map(|p| procurement_table(d, p, public, &mut out.key));
     out
 }
 
 /// Compares a declared figure with its derived counterpart and returns the
 /// figure the table shows.
-fn reconcile(
-    declared: Option<&Fact>,
-    derived: Amount,
-    what: &dyn Fn() -> String,
-    diags: &mut Diagnostics,
-) -> Figure {
+fn reconcile(declared: Option<&Fact>, derived: Amount, what: &dyn Fn() -> String, diags: &mut Diagnostics) -> Figure {
     let Some(declared) = declared else {
         return Figure::derived(derived);
     };
@@ -133,7 +153,8 @@ fn reconcile(
                         format_difference(bound),
                     ),
                 )
-                .help = Some("correct the parts or the total; a published total must equal the sum of its parts".into());
+                .help =
+                Some("correct the parts or the total; a published total must equal the sum of its parts".into());
         }
     }
     Figure {
@@ -145,13 +166,7 @@ fn reconcile(
 
 /// Notes a derived total whose shown figure differs from the sum of its
 /// shown parts: amounts entered in 元 round to 万元 one by one.
-fn display_tail(
-    figure: &Figure,
-    parts_shown: Decimal,
-    what: &dyn Fn() -> String,
-    loc: &Loc,
-    diags: &mut Diagnostics,
-) {
+fn display_tail(figure: &Figure, parts_shown: Decimal, what: &dyn Fn() -> String, loc: &Loc, diags: &mut Diagnostics) {
     if figure.declared || figure.shown == parts_shown {
         return;
     }
@@ -216,11 +231,7 @@ struct TreeRow<'a, const N: usize> {
 impl<const N: usize> CodeTree<N> {
     /// Builds the tree: leaves are codes without descendants among the rows;
     /// every ancestor is derived; rows for ancestors are declared totals.
-    fn build(
-        rows: &[TreeRow<'_, N>],
-        label: &dyn Fn(Option<&str>, usize) -> String,
-        diags: &mut Diagnostics,
-    ) -> Self {
+    fn build(rows: &[TreeRow<'_, N>], label: &dyn Fn(Option<&str>, usize) -> String, diags: &mut Diagnostics) -> Self {
         let mut by_code: BTreeMap<&str, &TreeRow<N>> = BTreeMap::new();
         let mut total_row: Option<&TreeRow<N>> = None;
         for row in rows {
@@ -248,11 +259,7 @@ impl<const N: usize> CodeTree<N> {
             }
         }
         let present: BTreeSet<&str> = by_code.keys().copied().collect();
-        let is_leaf = |code: &str| {
-            !present
-                .iter()
-                .any(|c| c.len() > code.len() && c.starts_with(code))
-        };
+        let is_leaf = |code: &str| !present.iter().any(|c| c.len() > code.len() && c.starts_with(code));
         let mut all: BTreeSet<String> = BTreeSet::new();
         for code in &present {
             let mut c = Some(*code);
@@ -268,9 +275,7 @@ impl<const N: usize> CodeTree<N> {
             let row = by_code.get(code.as_str());
             let leaf_row = row.filter(|_| is_leaf(code));
             let figures: [Figure; N] = if let Some(row) = leaf_row {
-                std::array::from_fn(|i| {
-                    Figure::derived(row.cells[i].as_ref().map_or(Amount::ZERO, |f| f.value))
-                })
+                std::array::from_fn(|i| Figure::derived(row.cells[i].as_ref().map_or(Amount::ZERO, |f| f.value)))
             } else {
                 let children: Vec<&[Figure; N]> = tree
                     .nodes
@@ -285,8 +290,7 @@ impl<const N: usize> CodeTree<N> {
                 std::array::from_fn(|i| {
                     let derived: Amount = children.iter().map(|f| f[i].amount).sum();
                     let declared = row.and_then(|r| declared_cell(true, r.cells[i], r.loc));
-                    let figure =
-                        reconcile(declared.as_ref(), derived, &|| label(Some(code), i), diags);
+                    let figure = reconcile(declared.as_ref(), derived, &|| label(Some(code), i), diags);
                     if let (None, Some(loc)) = (&declared, first_leaf) {
                         let shown = children.iter().map(|f| f[i].shown).sum();
                         display_tail(&figure, shown, &|| label(Some(code), i), loc, diags);
@@ -407,10 +411,7 @@ impl FunctionTrees {
 
     /// All types of `code` under the given sources.
     fn all_types(&self, code: Option<&str>, sources: &dyn Fn(Source) -> bool) -> Figure {
-        let figures: Vec<Figure> = ExpType::ALL
-            .iter()
-            .map(|t| self.figure(code, *t, sources))
-            .collect();
+        let figures: Vec<Figure> = ExpType::ALL.iter().map(|t| self.figure(code, *t, sources)).collect();
         let nonzero: Vec<&Figure> = figures.iter().filter(|f| !f.amount.is_zero()).collect();
         if nonzero.len() == 1 {
             *nonzero[0]
@@ -509,19 +510,11 @@ fn summary_table(d: &Disclosure, trees: &FunctionTrees, key: &mut KeyFigures) ->
             ),
             None => (Cell::Blank, Cell::Blank),
         };
-        let row_key = lei
-            .get(i)
-            .map_or_else(|| format!("line-{}", i + 1), |(c, _)| c.clone());
+        let row_key = lei.get(i).map_or_else(|| format!("line-{}", i + 1), |(c, _)| c.clone());
         t.push(
             row_key,
             0,
-            vec![
-                Cell::text((i + 1).to_string()),
-                rev_label,
-                rev,
-                exp_label,
-                exp,
-            ],
+            vec![Cell::text((i + 1).to_string()), rev_label, rev, exp_label, exp],
         );
     }
     let revenue_total = Figure::derived(revenue.iter().map(|f| f.amount).sum());
@@ -580,23 +573,13 @@ fn code_rows(
 ) {
     let push = |t: &mut Table, key: String, code: &str, name: String, figs: Vec<Figure>| {
         let seq = t.rows.len() + 1;
-        let mut cells = vec![
-            Cell::text(seq.to_string()),
-            Cell::text(code),
-            Cell::text(name),
-        ];
+        let mut cells = vec![Cell::text(seq.to_string()), Cell::text(code), Cell::text(name)];
         cells.extend(figs.into_iter().map(Cell::Amount));
         t.push(key, 0, cells);
     };
     push(t, "total".into(), "", "合计".into(), figures(None));
     for code in codes {
-        push(
-            t,
-            (*code).clone(),
-            code,
-            trees.name(code),
-            figures(Some(code)),
-        );
+        push(t, (*code).clone(), code, trees.name(code), figures(Some(code)));
     }
 }
 
@@ -633,10 +616,7 @@ fn revenue_table(trees: &FunctionTrees) -> Table {
         &Source::is_carryover,
     ];
     code_rows(&mut t, trees, &codes, &|code| {
-        columns
-            .iter()
-            .map(|sel| trees.all_types(code, *sel))
-            .collect()
+        columns.iter().map(|sel| trees.all_types(code, *sel)).collect()
     });
     t
 }
@@ -659,22 +639,15 @@ fn expenditure_table(trees: &FunctionTrees, key: &mut KeyFigures) -> Table {
     let codes = trees.codes(&any_source);
     code_rows(&mut t, trees, &codes, &|code| {
         let mut figs = vec![trees.all_types(code, &any_source)];
-        figs.extend(
-            ExpType::ALL
-                .iter()
-                .map(|ty| trees.figure(code, *ty, &any_source)),
-        );
+        figs.extend(ExpType::ALL.iter().map(|ty| trees.figure(code, *ty, &any_source)));
         figs
     });
     for ty in ExpType::ALL {
-        key.expenditure_by_type
-            .insert(ty, trees.figure(None, ty, &any_source));
+        key.expenditure_by_type.insert(ty, trees.figure(None, ty, &any_source));
     }
     for code in &codes {
-        key.project_by_code.insert(
-            (*code).clone(),
-            trees.figure(Some(code), ExpType::Project, &any_source),
-        );
+        key.project_by_code
+            .insert((*code).clone(), trees.figure(Some(code), ExpType::Project, &any_source));
     }
     t
 }
@@ -694,12 +667,9 @@ fn appropriation_table(d: &Disclosure, trees: &FunctionTrees) -> Table {
         ],
     );
     let lei = lei_lines(d, trees);
-    let this_year =
-        |fund: Fund| trees.all_types(None, &move |s| s.fund() == Some(fund) && !s.is_carryover());
-    let carried =
-        |fund: Fund| trees.all_types(None, &move |s| s.fund() == Some(fund) && s.is_carryover());
-    let spent =
-        |code: Option<&str>, fund: Fund| trees.all_types(code, &move |s| s.fund() == Some(fund));
+    let this_year = |fund: Fund| trees.all_types(None, &move |s| s.fund() == Some(fund) && !s.is_carryover());
+    let carried = |fund: Fund| trees.all_types(None, &move |s| s.fund() == Some(fund) && s.is_carryover());
+    let spent = |code: Option<&str>, fund: Fund| trees.all_types(code, &move |s| s.fund() == Some(fund));
     let appropriated = |s: Source| s.fund().is_some();
     let revenue = [
         ("一、一般公共预算拨款", this_year(Fund::General)),
@@ -717,17 +687,11 @@ fn appropriation_table(d: &Disclosure, trees: &FunctionTrees) -> Table {
             Some((code, name)) => {
                 cells.push(Cell::text(format!("{}、{}", chinese_number(i + 1), name)));
                 cells.push(Cell::Amount(trees.all_types(Some(code), &appropriated)));
-                cells.extend(
-                    Fund::ALL
-                        .iter()
-                        .map(|f| Cell::Amount(spent(Some(code), *f))),
-                );
+                cells.extend(Fund::ALL.iter().map(|f| Cell::Amount(spent(Some(code), *f))));
             }
             None => cells.extend(std::iter::repeat_n(Cell::Blank, 5)),
         }
-        let row_key = lei
-            .get(i)
-            .map_or_else(|| format!("line-{}", i + 1), |(c, _)| c.clone());
+        let row_key = lei.get(i).map_or_else(|| format!("line-{}", i + 1), |(c, _)| c.clone());
         t.push(row_key, 0, cells);
     }
     let revenue_total = Figure::derived(revenue.iter().map(|(_, f)| f.amount).sum());
@@ -780,11 +744,11 @@ fn appropriation_table(d: &Disclosure, trees: &FunctionTrees) -> Table {
             trees.all_types(None, &appropriated).amount + year_end_total.amount,
         )),
     ];
-    total_row.extend(Fund::ALL.iter().map(|f| {
-        Cell::Amount(Figure::derived(
-            spent(None, *f).amount + year_end(*f).amount,
-        ))
-    }));
+    total_row.extend(
+        Fund::ALL
+            .iter()
+            .map(|f| Cell::Amount(Figure::derived(spent(None, *f).amount + year_end(*f).amount))),
+    );
     t.push("total", 0, total_row);
     t
 }
@@ -799,17 +763,7 @@ fn fund_key(fund: Fund) -> &'static str {
 
 /// Tables 5, 7 and 8: one fund's appropriation by function code.
 fn fund_table(id: TableId, fund: Fund, trees: &FunctionTrees, key: &mut KeyFigures) -> Table {
-    let mut t = Table::new(
-        id,
-        vec![
-            "序号",
-            "科目编码",
-            "科目名称",
-            "合计",
-            "基本支出",
-            "项目支出",
-        ],
-    );
+    let mut t = Table::new(id, vec!["序号", "科目编码", "科目名称", "合计", "基本支出", "项目支出"]);
     let of_fund = move |s: Source| s.fund() == Some(fund);
     let codes = trees.codes(&of_fund);
     if codes.is_empty() {
@@ -844,17 +798,12 @@ fn combine_columns(columns: &[Figure]) -> Figure {
 fn economic_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) -> Table {
     let mut t = Table::new(
         TableId::BasicEconomic,
-        vec![
-            "序号",
-            "科目编码",
-            "科目名称",
-            "合计",
-            "人员经费",
-            "公用经费",
-        ],
+        vec!["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"],
     );
     let Some(economic) = &d.economic else {
         t.note = Some("注：无一般公共预算财政拨款基本支出预算，空表列示。".into());
+        let zero = Some(Figure::derived(Amount::ZERO));
+        (key.basic_total, key.personnel, key.public) = (zero, zero, zero);
         return t;
     };
     let rows: Vec<TreeRow<2>> = economic
@@ -870,11 +819,7 @@ fn economic_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures)
         format!(
             "{} {}",
             code.unwrap_or("合计"),
-            if i == 0 {
-                "人员经费"
-            } else {
-                "公用经费"
-            }
+            if i == 0 { "人员经费" } else { "公用经费" }
         )
     };
     let tree = CodeTree::build(&rows, &label, diags);
@@ -941,30 +886,20 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
     let leaf = |f: &FundFacts| -> [Figure; 3] {
         std::array::from_fn(|i| Figure::derived(f.0[i].as_ref().map_or(Amount::ZERO, |x| x.value)))
     };
-    let group = |parts: &[&[Figure; 3]],
-                 declared: &Option<FundFacts>,
-                 what: &str,
-                 diags: &mut Diagnostics|
-     -> [Figure; 3] {
-        std::array::from_fn(|i| {
-            let derived: Amount = parts.iter().map(|p| p[i].amount).sum();
-            let row_loc = s.loc.clone().unwrap_or_else(|| d.unit.loc.clone());
-            let declared = declared
-                .as_ref()
-                .and_then(|f| declared_cell(true, &f.0[i], &row_loc));
-            reconcile(
-                declared.as_ref(),
-                derived,
-                &|| {
-                    format!(
-                        "三公 {what} ({})",
-                        ["一般公共预算", "政府性基金", "国有资本经营"][i]
-                    )
-                },
-                diags,
-            )
-        })
-    };
+    let group =
+        |parts: &[&[Figure; 3]], declared: &Option<FundFacts>, what: &str, diags: &mut Diagnostics| -> [Figure; 3] {
+            std::array::from_fn(|i| {
+                let derived: Amount = parts.iter().map(|p| p[i].amount).sum();
+                let row_loc = s.loc.clone().unwrap_or_else(|| d.unit.loc.clone());
+                let declared = declared.as_ref().and_then(|f| declared_cell(true, &f.0[i], &row_loc));
+                reconcile(
+                    declared.as_ref(),
+                    derived,
+                    &|| format!("三公 {what} ({})", ["一般公共预算", "政府性基金", "国有资本经营"][i]),
+                    diags,
+                )
+            })
+        };
     let teaching = leaf(&s.abroad_teaching);
     let other = leaf(&s.abroad_other);
     let purchase = leaf(&s.car_purchase);
@@ -972,18 +907,8 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
     let reception = leaf(&s.reception);
     let meeting = s.meeting.as_ref().map(leaf);
     let training = s.training.as_ref().map(leaf);
-    let abroad = group(
-        &[&teaching, &other],
-        &s.declared_abroad,
-        "因公出国（境）费",
-        diags,
-    );
-    let car = group(
-        &[&purchase, &running],
-        &s.declared_car,
-        "公务用车购置及运维费",
-        diags,
-    );
+    let abroad = group(&[&teaching, &other], &s.declared_abroad, "因公出国（境）费", diags);
+    let car = group(&[&purchase, &running], &s.declared_car, "公务用车购置及运维费", diags);
     let subtotal = group(
         &[&abroad, &car, &reception],
         &s.declared_subtotal,
@@ -1005,12 +930,7 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
         ("total", 0, "合计", total),
         ("subtotal", 0, "“三公”经费小计", subtotal),
         ("abroad", 0, "一、因公出国（境）费", abroad),
-        (
-            "abroad-teaching",
-            1,
-            "其中：教学科研人员因公出国（境）费",
-            teaching,
-        ),
+        ("abroad-teaching", 1, "其中：教学科研人员因公出国（境）费", teaching),
         ("abroad-other", 2, "其他因公出国（境）费", other),
         ("car", 0, "二、公务用车购置及运维费", car),
         ("car-purchase", 1, "其中：公务用车购置费", purchase),
@@ -1023,17 +943,12 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
     }
     for (i, (row_key, indent, label, figs)) in rows.iter().enumerate() {
         let sum = combine_columns(figs);
-        let mut cells = vec![
-            Cell::text((i + 1).to_string()),
-            Cell::text(*label),
-            Cell::Amount(sum),
-        ];
+        let mut cells = vec![Cell::text((i + 1).to_string()), Cell::text(*label), Cell::Amount(sum)];
         cells.extend(figs.iter().map(|f| Cell::Amount(*f)));
         t.push(*row_key, *indent, cells);
     }
     let sum = |figs: &[Figure; 3]| combine_columns(figs);
-    key.sangong
-        .insert(SangongItem::AbroadTeaching, sum(&teaching));
+    key.sangong.insert(SangongItem::AbroadTeaching, sum(&teaching));
     key.sangong.insert(SangongItem::AbroadOther, sum(&other));
     key.sangong.insert(SangongItem::CarPurchase, sum(&purchase));
     key.sangong.insert(SangongItem::CarRunning, sum(&running));
@@ -1049,6 +964,219 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
     key.sangong_subtotal = Some(sum(&subtotal));
     key.sangong_total = Some(sum(&total));
     t
+}
+
+/// The name procurement tables give routine public expenditure as a source.
+pub const ROUTINE_PROJECT: &str = "日常公用经费项目";
+
+/// The budget a procurement line's source project has: the project's budget,
+/// or 公用经费 for routine expenditure.
+pub fn procurement_source_budget(d: &Disclosure, public: Option<Figure>, name: &str) -> Option<Amount> {
+    if name == ROUTINE_PROJECT || name == "日常公用经费" {
+        return public.map(|f| f.amount);
+    }
+    let p = d.projects.as_ref()?.projects.iter().find(|p| p.name.value == name)?;
+    if !p.has_budget {
+        return None;
+    }
+    Some(p.declared_budget.as_ref().map_or_else(|| p.budget(), |f| f.value))
+}
+
+fn procurement_table(d: &Disclosure, p: &Procurement, public: Option<Figure>, key: &mut KeyFigures) -> Table {
+    let mut t = Table::new(
+        TableId::Procurement,
+        vec![
+            "项目名称",
+            "预算资金",
+            "采购物品名称",
+            "政府采购目录序号",
+            "计量单位",
+            "数量",
+            "单价",
+            "合计",
+            "一般公共预算拨款",
+            "基金预算拨款",
+            "国有资本经营预算拨款",
+            "财政专户核拨",
+            "单位资金",
+            "财政拨款结转",
+            "非财政拨款结转结余",
+            "预留中小微企业份额",
+        ],
+    );
+    t.note = p.note.clone();
+    let funds_of = |lines: &[&ProcurementLine]| -> [Amount; 7] {
+        std::array::from_fn(|i| lines.iter().filter_map(|l| l.funds[i].as_ref().map(|f| f.value)).sum())
+    };
+    let summary_row = |label: String, lines: &[&ProcurementLine], declared: (Option<&Fact>, Option<&Fact>)| {
+        let funds = funds_of(lines);
+        let total: Amount = funds.iter().copied().sum();
+        let small: Amount = lines
+            .iter()
+            .filter_map(|l| l.small_firms.as_ref().map(|f| f.value))
+            .sum();
+        let show = |declared: Option<&Fact>, derived: Amount| match declared {
+            Some(f) => Figure {
+                amount: f.value,
+                shown: f.value.wan(),
+                declared: true,
+            },
+            None => Figure::derived(derived),
+        };
+        let mut cells = vec![Cell::text(label)];
+        cells.extend(std::iter::repeat_n(Cell::Blank, 6));
+        cells.push(Cell::Amount(show(declared.0, total)));
+        cells.extend(funds.iter().map(|a| Cell::amount(*a)));
+        cells.push(Cell::Amount(show(declared.1, small)));
+        (cells, total, small)
+    };
+    let all: Vec<&ProcurementLine> = p.lines.iter().collect();
+    let (cells, total, small) = summary_row(
+        "合  计".into(),
+        &all,
+        (p.declared_total.as_ref(), p.declared_small_firms.as_ref()),
+    );
+    t.push("total", 0, cells);
+    let mut units: Vec<Option<&str>> = Vec::new();
+    for line in &p.lines {
+        if !units.contains(&line.unit.as_deref()) {
+            units.push(line.unit.as_deref());
+        }
+    }
+    for (index, unit) in units.iter().enumerate() {
+        let lines: Vec<&ProcurementLine> = p.lines.iter().filter(|l| l.unit.as_deref() == *unit).collect();
+        if let Some(unit) = unit {
+            let (cells, _, _) = summary_row(format!("{unit}小计"), &lines, (None, None));
+            t.push(format!("unit-{}", index + 1), 0, cells);
+        }
+        for line in lines {
+            let budget = line
+                .declared_project_budget
+                .as_ref()
+                .map(|f| Figure {
+                    amount: f.value,
+                    shown: f.value.wan(),
+                    declared: true,
+                })
+                .or_else(|| procurement_source_budget(d, public, &line.project.value).map(Figure::derived));
+            let mut cells = vec![
+                Cell::text(line.project.value.clone()),
+                budget.map_or(Cell::Blank, Cell::Amount),
+                Cell::text(line.item.clone()),
+                Cell::text(line.catalogue.value.clone()),
+                Cell::text(line.measure.clone().unwrap_or_default()),
+                Cell::text(
+                    line.quantity
+                        .as_ref()
+                        .map_or_else(String::new, |q| q.value.normalize().to_string()),
+                ),
+                line.unit_price.as_ref().map_or(Cell::Blank, |f| Cell::amount(f.value)),
+                Cell::amount(line.amount()),
+            ];
+            cells.extend(
+                line.funds
+                    .iter()
+                    .map(|f| f.as_ref().map_or(Cell::Blank, |f| Cell::amount(f.value))),
+            );
+            cells.push(line.small_firms.as_ref().map_or(Cell::Blank, |f| Cell::amount(f.value)));
+            let seq = t.rows.len() + 1;
+            t.push(format!("line-{seq}"), 0, cells);
+        }
+    }
+    let kind = |prefix: char| -> Amount {
+        p.lines
+            .iter()
+            .filter(|l| l.catalogue.value.starts_with(prefix))
+            .map(|l| l.amount())
+            .sum()
+    };
+    key.procurement_total = Some(p.declared_total.as_ref().map_or_else(
+        || Figure::derived(total),
+        |f| Figure {
+            amount: f.value,
+            shown: f.value.wan(),
+            declared: true,
+        },
+    ));
+    key.procurement_goods = Some(Figure::derived(kind('A')));
+    key.procurement_works = Some(Figure::derived(kind('B')));
+    key.procurement_services = Some(Figure::derived(kind('C')));
+    key.procurement_small_firms = Some(p.declared_small_firms.as_ref().map_or_else(
+        || Figure::derived(small),
+        |f| Figure {
+            amount: f.value,
+            shown: f.value.wan(),
+            declared: true,
+        },
+    ));
+    t
+}
+
+fn assets_table(a: &Assets, key: &mut KeyFigures) -> Table {
+    let mut t = Table::new(TableId::Assets, vec!["项目", "数量", "价值"]);
+    t.note = a.note.clone();
+    let derived: Amount = AssetCategory::ALL
+        .iter()
+        .zip(&a.lines)
+        .filter(|(c, _)| c.in_total())
+        .filter_map(|(_, l)| l.value.as_ref().map(|v| v.value))
+        .sum();
+    let total = a.declared_total.as_ref().map_or_else(
+        || Figure::derived(derived),
+        |f| Figure {
+            amount: f.value,
+            shown: f.value.wan(),
+            declared: true,
+        },
+    );
+    t.push(
+        "total",
+        0,
+        vec![Cell::text("资产总额"), Cell::Blank, Cell::Amount(total)],
+    );
+    let keys = ["buildings", "office-buildings", "vehicles", "equipment", "other"];
+    for ((category, line), row_key) in AssetCategory::ALL.iter().zip(&a.lines).zip(keys) {
+        let indent = u8::from(*category == AssetCategory::OfficeBuildings);
+        t.push(
+            row_key,
+            indent,
+            vec![
+                Cell::text(category.label().trim_start_matches('　')),
+                Cell::text(
+                    line.quantity
+                        .as_ref()
+                        .map_or_else(String::new, |q| q.value.normalize().to_string()),
+                ),
+                line.value.as_ref().map_or(Cell::Blank, |v| Cell::amount(v.value)),
+            ],
+        );
+    }
+    key.assets_total = Some(total);
+    t
+}
+
+fn organisation_table(d: &Disclosure) -> Option<Table> {
+    if d.organisation.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        TableId::Organisation,
+        vec!["单位名称", "单位性质", "单位规格", "经费保障形式"],
+    );
+    for (i, u) in d.organisation.iter().enumerate() {
+        let text = |v: &Option<String>| Cell::text(v.clone().unwrap_or_default());
+        t.push(
+            u.code.clone().unwrap_or_else(|| format!("unit-{}", i + 1)),
+            0,
+            vec![
+                Cell::text(u.name.clone()),
+                text(&u.kind),
+                text(&u.rank),
+                text(&u.funding),
+            ],
+        );
+    }
+    Some(t)
 }
 
 #[cfg(test)]

@@ -75,12 +75,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        rule: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(severity: Severity, rule: &'static str, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             rule,
@@ -143,30 +138,15 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    pub fn error(
-        &mut self,
-        rule: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Error, rule, loc, message))
     }
 
-    pub fn warning(
-        &mut self,
-        rule: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn warning(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Warning, rule, loc, message))
     }
 
-    pub fn note(
-        &mut self,
-        rule: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn note(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Note, rule, loc, message))
     }
 
@@ -196,9 +176,7 @@ impl Diagnostics {
     /// The findings ordered by file, line, column, then severity and rule.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
-        items.sort_by(|a, b| {
-            (&a.loc, a.severity, a.rule, &a.message).cmp(&(&b.loc, b.severity, b.rule, &b.message))
-        });
+        items.sort_by(|a, b| (&a.loc, a.severity, a.rule, &a.message).cmp(&(&b.loc, b.severity, b.rule, &b.message)));
         items.dedup_by(|a, b| a == b);
         items
     }
@@ -214,8 +192,7 @@ impl Diagnostics {
                 let gutter = " ".repeat(number.len());
                 let _ = writeln!(out, "{gutter} |");
                 let _ = writeln!(out, "{number} | {line}");
-                let lead =
-                    display_width(line.chars().take(d.loc.column.saturating_sub(1) as usize));
+                let lead = display_width(line.chars().take(d.loc.column.saturating_sub(1) as usize));
                 let span: String = line
                     .chars()
                     .skip(d.loc.column.saturating_sub(1) as usize)
@@ -264,7 +241,8 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
+    /// The text of a line of a registered file.
+    pub fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
         let text = self.sources.get(file)?;
         text.lines().nth(line.checked_sub(1)? as usize)
     }

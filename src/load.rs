@@ -49,10 +49,7 @@ pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(content)
-        .sort_by_file_name()
-        .max_depth(8)
-    {
+    for entry in walkdir::WalkDir::new(content).sort_by_file_name().max_depth(8) {
         let entry = entry.map_err(|e| LoadError::Io {
             path: e.path().unwrap_or(content).to_path_buf(),
             source: e
@@ -85,11 +82,7 @@ pub fn load_site(content: &Path, diags: &mut Diagnostics) -> Result<Site, LoadEr
 }
 
 /// Loads one department-year folder.
-pub fn load_disclosure(
-    dir: &Path,
-    site_codes: &SiteCodes,
-    diags: &mut Diagnostics,
-) -> Option<Disclosure> {
+pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
     let (unit_file, unit_path) = read_yaml::<schema::UnitFile>(&dir.join("unit.yaml"), diags)?;
     let unit_ctx = FileCtx::new(unit_path.clone(), AmountUnit::Wan, None);
     let unit = unit_ctx.unit(&unit_file, diags)?;
@@ -116,9 +109,8 @@ pub fn load_disclosure(
         .file("organisation.yaml", FileCtx::organisation)
         .unwrap_or_default();
     let prior = loader.file("prior.yaml", FileCtx::prior);
-    let narrative = loader
-        .file("narrative.yaml", FileCtx::narrative)
-        .unwrap_or_default();
+    let narrative = loader.file("narrative.yaml", FileCtx::narrative).unwrap_or_default();
+    let sections = load_sections(dir, diags);
 
     Some(Disclosure {
         dir: dir.to_path_buf(),
@@ -133,7 +125,77 @@ pub fn load_disclosure(
         organisation,
         prior,
         narrative,
+        sections,
     })
+}
+
+/// Reads the author's section overrides, `sections/<id>.md`.
+fn load_sections(dir: &Path, diags: &mut Diagnostics) -> std::collections::BTreeMap<String, Located<String>> {
+    use crate::render::document::OVERRIDABLE;
+    let mut sections = std::collections::BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir.join("sections")) else {
+        return sections;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let file: Arc<Path> = Arc::from(display_path(&path).as_path());
+        let start = Loc::file_start(&file);
+        let Some(id) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|_| path.extension().is_some_and(|e| e == "md"))
+        else {
+            diags
+                .warning(
+                    "unknown-section",
+                    start,
+                    "only `<section>.md` files belong in sections/",
+                )
+                .help = Some(format!("sections: {}", OVERRIDABLE.join(", ")));
+            continue;
+        };
+        if !OVERRIDABLE.contains(&id) {
+            let hint = suggest(id, &OVERRIDABLE)
+                .map(|s| format!("did you mean `{s}.md`? "))
+                .unwrap_or_default();
+            diags
+                .error("unknown-section", start, format!("no section is called `{id}`"))
+                .help = Some(format!("{hint}sections: {}", OVERRIDABLE.join(", ")));
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.len() as u64 <= MAX_FILE_BYTES => {
+                diags.add_source(file.clone(), Arc::from(text.as_str()));
+                if crate::render::markers::contains_marker_chars(&text) {
+                    diags.error(
+                        "file-encoding",
+                        start.clone(),
+                        "the file contains private-use characters U+E000–U+E002, which gongkai reserves",
+                    );
+                    continue;
+                }
+                sections.insert(
+                    id.to_string(),
+                    Located {
+                        value: text,
+                        loc: start,
+                    },
+                );
+            }
+            Ok(_) => {
+                diags.error(
+                    "file-too-large",
+                    start,
+                    format!("section files are limited to {MAX_FILE_BYTES} bytes"),
+                );
+            }
+            Err(e) => {
+                diags.error("file-unreadable", start, format!("cannot read file: {e}"));
+            }
+        }
+    }
+    sections
 }
 
 /// Loads the optional files of one folder.
@@ -171,11 +233,7 @@ impl HasAmountUnit for schema::OrganisationFile {}
 impl HasAmountUnit for schema::NarrativeFile {}
 
 impl<'a> FolderLoader<'a> {
-    fn file<R, M>(
-        &mut self,
-        name: &str,
-        convert: impl FnOnce(&FileCtx<'a>, R, &mut Diagnostics) -> M,
-    ) -> Option<M>
+    fn file<R, M>(&mut self, name: &str, convert: impl FnOnce(&FileCtx<'a>, R, &mut Diagnostics) -> M) -> Option<M>
     where
         R: DeserializeOwned + HasAmountUnit,
     {
@@ -204,10 +262,7 @@ impl<'a> FolderLoader<'a> {
 }
 
 /// Reads and parses one YAML file, reporting syntax and structure errors.
-pub fn read_yaml<T: DeserializeOwned>(
-    path: &Path,
-    diags: &mut Diagnostics,
-) -> Option<(T, Arc<Path>)> {
+pub fn read_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<(T, Arc<Path>)> {
     let file: Arc<Path> = Arc::from(display_path(path).as_path());
     let start = Loc::file_start(&file);
     match std::fs::metadata(path) {
@@ -248,8 +303,7 @@ pub fn read_yaml<T: DeserializeOwned>(
                         },
                         "file is not valid UTF-8",
                     )
-                    .help =
-                    Some("save the file as UTF-8 (Excel: CSV UTF-8; Word/Notepad: UTF-8)".into());
+                    .help = Some("save the file as UTF-8 (Excel: CSV UTF-8; Word/Notepad: UTF-8)".into());
                 return None;
             }
         },
@@ -280,25 +334,16 @@ pub fn read_yaml<T: DeserializeOwned>(
 fn describe_yaml_error(e: &serde_saphyr::Error) -> (&'static str, String, Option<String>) {
     use serde_saphyr::Error as E;
     match e.without_snippet() {
-        E::SerdeUnknownField { field, .. }
-            if field.chars().all(|c| c.is_ascii_digit() || c == '.') =>
-        {
-            (
-                "amount-format",
-                format!(
-                    "unknown key `{field}`: a comma inside `{{ }}` separates entries, so an amount like `1,{field}` was split in two"
-                ),
-                Some("write amounts without thousands separators, e.g. 1234.00".into()),
-            )
-        }
-        E::SerdeUnknownField {
-            field, expected, ..
-        } => {
+        E::SerdeUnknownField { field, .. } if field.chars().all(|c| c.is_ascii_digit() || c == '.') => (
+            "amount-format",
+            format!(
+                "unknown key `{field}`: a comma inside `{{ }}` separates entries, so an amount like `1,{field}` was split in two"
+            ),
+            Some("write amounts without thousands separators, e.g. 1234.00".into()),
+        ),
+        E::SerdeUnknownField { field, expected, .. } => {
             let help = match suggest(field, expected) {
-                Some(best) => format!(
-                    "did you mean `{best}`? allowed keys here: {}",
-                    expected.join(", ")
-                ),
+                Some(best) => format!("did you mean `{best}`? allowed keys here: {}", expected.join(", ")),
                 None => format!("allowed keys here: {}", expected.join(", ")),
             };
             ("unknown-key", format!("unknown key `{field}`"), Some(help))
@@ -317,34 +362,28 @@ fn describe_yaml_error(e: &serde_saphyr::Error) -> (&'static str, String, Option
         E::Budget { .. } => (
             "yaml-limit",
             strip_position(&e.without_snippet().to_string()),
-            Some(
-                "content files are plain data: no deep nesting or alias expansion is needed".into(),
-            ),
+            Some("content files are plain data: no deep nesting or alias expansion is needed".into()),
         ),
         E::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
+            unexpected, expected, ..
         } => (
             "wrong-type",
-            format!(
-                "expected {}, found {unexpected}",
-                friendly_expected(expected)
-            ),
+            format!("expected {}, found {unexpected}", friendly_expected(expected)),
             None,
         ),
-        E::SerdeInvalidLength { len, expected, .. } => (
-            "wrong-type",
-            format!("expected {expected}, found {len} items"),
-            None,
-        ),
+        E::SerdeInvalidLength { len, expected, .. } => {
+            ("wrong-type", format!("expected {expected}, found {len} items"), None)
+        }
         other => {
             let message = strip_position(&other.to_string());
             if message.contains("expected string scalar") {
                 (
                     "wrong-type",
                     "expected a single value (a number or text) here, not a list or mapping".into(),
-                    Some("cells hold one value; lists are written one item per `- ` line only where the schema allows".into()),
+                    Some(
+                        "cells hold one value; lists are written one item per `- ` line only where the schema allows"
+                            .into(),
+                    ),
                 )
             } else {
                 (
@@ -369,18 +408,12 @@ fn friendly_expected(expected: &str) -> String {
 /// suffix (the diagnostic has its own position).
 fn strip_position(message: &str) -> String {
     let mut m = message.trim().trim_start_matches("error: ");
-    if let Some((_, tail)) = m
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-    {
+    if let Some((_, tail)) = m.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
         m = tail;
     }
     if let Some(at) = m.rfind(" at line ") {
         let position = &m[at + " at line ".len()..];
-        if position
-            .chars()
-            .all(|c| c.is_ascii_digit() || ", column".contains(c))
-        {
+        if position.chars().all(|c| c.is_ascii_digit() || ", column".contains(c)) {
             m = &m[..at];
         }
     }
@@ -488,9 +521,7 @@ impl<'a> FileCtx<'a> {
     }
 
     fn opt_text(&self, cell: &Cell) -> Option<Located<String>> {
-        cell.as_ref()
-            .map(|t| self.text(t))
-            .filter(|t| !t.value.is_empty())
+        cell.as_ref().map(|t| self.text(t)).filter(|t| !t.value.is_empty())
     }
 
     fn plain(&self, cell: &Cell) -> Option<String> {
@@ -519,8 +550,7 @@ impl<'a> FileCtx<'a> {
                             f.loc.clone(),
                             format!("negative amount `{}`", text.value.trim()),
                         )
-                        .help =
-                        Some("budget tables hold no negative amounts; check the sign".into());
+                        .help = Some("budget tables hold no negative amounts; check the sign".into());
                 }
                 fact
             }
@@ -548,11 +578,7 @@ impl<'a> FileCtx<'a> {
             }),
             _ => {
                 diags
-                    .error(
-                        "number-format",
-                        self.loc(text),
-                        format!("{what} `{t}` is not a number"),
-                    )
+                    .error("number-format", self.loc(text), format!("{what} `{t}` is not a number"))
                     .help = Some("write a plain number such as 12 or 0.5".into());
                 None
             }
@@ -572,11 +598,7 @@ impl<'a> FileCtx<'a> {
             }),
             None => {
                 diags
-                    .error(
-                        "percent-format",
-                        self.loc(text),
-                        format!("`{t}` is not a percentage"),
-                    )
+                    .error("percent-format", self.loc(text), format!("`{t}` is not a percentage"))
                     .help = Some("write a share such as 75%".into());
                 None
             }
@@ -630,11 +652,7 @@ impl<'a> FileCtx<'a> {
                     .error(
                         "code-unknown",
                         located.loc.clone(),
-                        format!(
-                            "{} `{value}` is not in the {} list",
-                            kind.label(),
-                            list.year
-                        ),
+                        format!("{} `{value}` is not in the {} list", kind.label(), list.year),
                     )
                     .help = Some(format!(
                     "check the code; if your locality uses it, add `{value}<TAB>name` to content/codes/{}.tsv",
@@ -687,15 +705,9 @@ impl<'a> FileCtx<'a> {
                 .error(
                     "unit-code",
                     code.loc.clone(),
-                    format!(
-                        "department code `{}` must be letters and digits only",
-                        code.value
-                    ),
+                    format!("department code `{}` must be letters and digits only", code.value),
                 )
-                .help = Some(
-                "the code names folders and web addresses; write it as published, e.g. \"101\""
-                    .into(),
-            );
+                .help = Some("the code names folders and web addresses; write it as published, e.g. \"101\"".into());
         }
         const LEVELS: [&str; 5] = ["省级", "市级", "县级", "区级", "乡镇级"];
         let level = self.text(&raw.level);
@@ -729,13 +741,7 @@ impl<'a> FileCtx<'a> {
                 let code = match &row.code {
                     Some(code) => Some(self.code(code, name.as_ref(), Kind::Function, diags)?),
                     None => {
-                        let cells = [
-                            &row.basic,
-                            &row.project,
-                            &row.operating,
-                            &row.remit,
-                            &row.subsidy,
-                        ];
+                        let cells = [&row.basic, &row.project, &row.operating, &row.remit, &row.subsidy];
                         self.require_total_label(name.as_ref(), &cells, diags)?;
                         None
                     }
@@ -777,12 +783,7 @@ impl<'a> FileCtx<'a> {
 
     /// Fiscal appropriations are spent as 基本支出 or 项目支出 only: tables
     /// 5, 7 and 8 have no other columns.
-    fn appropriation_types(
-        &self,
-        row: &schema::FunctionRow,
-        source: Source,
-        diags: &mut Diagnostics,
-    ) {
+    fn appropriation_types(&self, row: &schema::FunctionRow, source: Source, diags: &mut Diagnostics) {
         for (cell, ty) in [
             (&row.operating, ExpType::Operating),
             (&row.remit, ExpType::Remit),
@@ -877,11 +878,7 @@ impl<'a> FileCtx<'a> {
                 let code = match &row.code {
                     Some(code) => Some(self.code(code, name.as_ref(), Kind::Economic, diags)?),
                     None => {
-                        self.require_total_label(
-                            name.as_ref(),
-                            &[&row.personnel, &row.public],
-                            diags,
-                        )?;
+                        self.require_total_label(name.as_ref(), &[&row.personnel, &row.public], diags)?;
                         None
                     }
                 };
@@ -926,11 +923,7 @@ impl<'a> FileCtx<'a> {
     }
 
     fn projects(&self, raw: schema::ProjectsFile, diags: &mut Diagnostics) -> Projects {
-        let projects = raw
-            .projects
-            .iter()
-            .map(|p| self.project(p, diags))
-            .collect();
+        let projects = raw.projects.iter().map(|p| self.project(p, diags)).collect();
         Projects { projects }
     }
 
@@ -947,9 +940,10 @@ impl<'a> FileCtx<'a> {
             ),
             None => (None, None, None),
         };
-        let spending_plan = p.spending_plan.as_ref().map(|s| {
-            [&s.march, &s.june, &s.october, &s.december].map(|cell| self.percent(cell, diags))
-        });
+        let spending_plan = p
+            .spending_plan
+            .as_ref()
+            .map(|s| [&s.march, &s.june, &s.october, &s.december].map(|cell| self.percent(cell, diags)));
         Project {
             name: self.text(&p.name),
             code: self.opt_text(&p.code),
@@ -966,11 +960,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    fn indicators(
-        &self,
-        rows: &[serde_saphyr::Spanned<Vec<Cell>>],
-        diags: &mut Diagnostics,
-    ) -> Vec<Indicator> {
+    fn indicators(&self, rows: &[serde_saphyr::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
         const CELLS: &str = "[一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]";
         let mut level1 = String::new();
         let mut level2 = String::new();
@@ -981,10 +971,7 @@ impl<'a> FileCtx<'a> {
                 diags.error(
                     "indicator-row",
                     row_loc,
-                    format!(
-                        "an indicator row has 6 cells {CELLS}; this one has {}",
-                        row.value.len()
-                    ),
+                    format!("an indicator row has 6 cells {CELLS}; this one has {}", row.value.len()),
                 );
                 continue;
             }
@@ -1089,11 +1076,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    fn organisation(
-        &self,
-        raw: schema::OrganisationFile,
-        _diags: &mut Diagnostics,
-    ) -> Vec<OrgUnit> {
+    fn organisation(&self, raw: schema::OrganisationFile, _diags: &mut Diagnostics) -> Vec<OrgUnit> {
         raw.units
             .iter()
             .map(|u| OrgUnit {
@@ -1108,9 +1091,8 @@ impl<'a> FileCtx<'a> {
 
     fn prior(&self, raw: schema::PriorFile, diags: &mut Diagnostics) -> Prior {
         let s = raw.sangong.as_ref();
-        let sg = |diags: &mut Diagnostics, f: fn(&schema::PriorSangong) -> &Cell| {
-            s.and_then(|s| self.amount(f(s), diags))
-        };
+        let sg =
+            |diags: &mut Diagnostics, f: fn(&schema::PriorSangong) -> &Cell| s.and_then(|s| self.amount(f(s), diags));
         Prior {
             year: self.year(&raw.year, diags).unwrap_or_default(),
             total: self.amount(&raw.total, diags),
@@ -1183,9 +1165,6 @@ mod tests {
     fn strips_saphyr_position_prefix() {
         assert_eq!(strip_position("line 3 column 5: bad thing"), "bad thing");
         assert_eq!(strip_position("error: line 3 column 5: a: b"), "a: b");
-        assert_eq!(
-            strip_position("line 4 column 3: bad at line 4, column 12"),
-            "bad"
-        );
+        assert_eq!(strip_position("line 4 column 3: bad at line 4, column 12"), "bad");
     }
 }

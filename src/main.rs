@@ -19,6 +19,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check, then render every department-year into the output folder:
+    /// `<year>/<code>/disclosure.md` (and .docx). Nothing is written when
+    /// any error is found; the new output replaces the old one at once.
+    Build {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        /// The output folder.
+        #[arg(short, long, default_value = "output")]
+        output: PathBuf,
+    },
     /// Load, derive and check a content folder; print every finding.
     Check {
         /// The content folder.
@@ -46,6 +57,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Build { dir, output } => build(&dir, &output),
         Command::Check { dir, format } => check(&dir, format),
         Command::Tables { dir, format } => tables(&dir, format),
     }
@@ -89,6 +101,36 @@ fn check(dir: &std::path::Path, format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let checked = match gongkai::check_site(dir, &mut diags) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", diags.render_text());
+    if diags.has_errors() {
+        eprintln!("{}; nothing was written", diags.summary());
+        return ExitCode::FAILURE;
+    }
+    let files = gongkai::build::outputs(&checked);
+    if let Err(e) = gongkai::build::write_atomically(output, &files) {
+        eprintln!("error: {e}; the previous output is unchanged");
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "built {} department-year{} into {}: {} files ({})",
+        checked.len(),
+        if checked.len() == 1 { "" } else { "s" },
+        output.display(),
+        files.len(),
+        diags.summary()
+    );
+    ExitCode::SUCCESS
 }
 
 fn tables(dir: &std::path::Path, format: Format) -> ExitCode {

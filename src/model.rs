@@ -43,6 +43,8 @@ pub struct Disclosure {
     pub organisation: Vec<OrgUnit>,
     pub prior: Option<Prior>,
     pub narrative: Narrative,
+    /// Author overrides of section texts: `sections/<id>.md`, id → source.
+    pub sections: std::collections::BTreeMap<String, Located<String>>,
 }
 
 /// 单位信息
@@ -134,9 +136,7 @@ impl Source {
 
     pub fn from_label(text: &str) -> Option<Source> {
         let t = text.trim();
-        Source::ALL
-            .into_iter()
-            .find(|s| s.label() == t || s.name() == t)
+        Source::ALL.into_iter().find(|s| s.label() == t || s.name() == t)
     }
 
     /// The fund of a fiscal appropriation (财政拨款), this year's or carried over.

@@ -30,6 +30,12 @@ pub enum TableId {
     StateCapital,
     /// 9 财政拨款“三公”经费支出表
     Sangong,
+    /// 部门政府采购预算 (section 六)
+    Procurement,
+    /// 部门固定资产占用情况表 (section 七)
+    Assets,
+    /// 部门机构设置情况 (section 一)
+    Organisation,
 }
 
 impl TableId {
@@ -45,7 +51,7 @@ impl TableId {
         TableId::Sangong,
     ];
 
-    /// 1-based number in the document.
+    /// 1-based number in the document (the nine tables).
     pub fn number(self) -> usize {
         self as usize + 1
     }
@@ -62,6 +68,9 @@ impl TableId {
             TableId::GovFund => "部门预算政府基金预算财政拨款支出表",
             TableId::StateCapital => "部门预算国有资本经营预算财政拨款支出表",
             TableId::Sangong => "部门预算财政拨款“三公”经费支出表",
+            TableId::Procurement => "部门政府采购预算",
+            TableId::Assets => "部门固定资产占用情况表",
+            TableId::Organisation => "部门机构设置情况",
         }
     }
 
@@ -77,6 +86,9 @@ impl TableId {
             TableId::GovFund => "gov-fund",
             TableId::StateCapital => "state-capital",
             TableId::Sangong => "sangong",
+            TableId::Procurement => "procurement",
+            TableId::Assets => "assets",
+            TableId::Organisation => "organisation",
         }
     }
 }
@@ -190,12 +202,7 @@ impl Table {
     }
 
     pub fn push(&mut self, key: impl Into<String>, indent: u8, cells: Vec<Cell>) {
-        debug_assert_eq!(
-            cells.len(),
-            self.columns.len(),
-            "row width of {}",
-            self.title
-        );
+        debug_assert_eq!(cells.len(), self.columns.len(), "row width of {}", self.title);
         self.rows.push(Row {
             key: key.into(),
             indent,

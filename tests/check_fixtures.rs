@@ -93,9 +93,7 @@ fn diff(expected: &str, actual: &str) -> String {
         }
     }
     if a == b {
-        out.push_str(
-            "(the lines are equal: the texts differ in line endings or the final newline)\n",
-        );
+        out.push_str("(the lines are equal: the texts differ in line endings or the final newline)\n");
     }
     out
 }
@@ -106,10 +104,7 @@ fn check_fixtures() {
     // sets to the crate root for integration tests.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     assert_eq!(
-        std::env::current_dir()
-            .expect("working directory")
-            .canonicalize()
-            .ok(),
+        std::env::current_dir().expect("working directory").canonicalize().ok(),
         root.canonicalize().ok(),
         "run from the crate root so diagnostic paths match expected.txt"
     );
@@ -165,11 +160,7 @@ fn check_fixtures() {
             eprintln!(
                 "[{name}] has_errors() is {}, but expected.txt {} `: error[`",
                 outcome.has_errors,
-                if expects_errors {
-                    "contains"
-                } else {
-                    "does not contain"
-                }
+                if expects_errors { "contains" } else { "does not contain" }
             );
             failed = true;
         }

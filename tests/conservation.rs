@@ -63,11 +63,7 @@ fn leaves() -> impl Strategy<Value = Vec<Leaf>> {
                 if source.fund().is_some() {
                     amounts[2..].fill(0);
                 }
-                Leaf {
-                    code,
-                    source,
-                    amounts,
-                }
+                Leaf { code, source, amounts }
             })
             .collect()
     })
@@ -83,11 +79,7 @@ fn economic_leaves() -> impl Strategy<Value = BTreeMap<String, (u64, u64)>> {
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
 
-fn write_case(
-    leaves: &[Leaf],
-    economic: &BTreeMap<String, (u64, u64)>,
-    unit: AmountUnit,
-) -> PathBuf {
+fn write_case(leaves: &[Leaf], economic: &BTreeMap<String, (u64, u64)>, unit: AmountUnit) -> PathBuf {
     let root = std::env::temp_dir().join(format!(
         "gongkai-conservation-{}-{}",
         std::process::id(),
@@ -105,11 +97,7 @@ fn write_case(
     .unwrap();
     let mut functions = String::from("rows:\n");
     for l in leaves {
-        functions.push_str(&format!(
-            "  - {{ code: {}, source: {}",
-            l.code,
-            l.source.label()
-        ));
+        functions.push_str(&format!("  - {{ code: {}, source: {}", l.code, l.source.label()));
         for (key, n) in ["basic", "project", "operating", "remit", "subsidy"]
             .iter()
             .zip(l.amounts)

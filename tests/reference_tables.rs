@@ -22,17 +22,15 @@ fn published_tables(text: &str) -> Vec<(String, PublishedTable)> {
     let mut row: Vec<String> = Vec::new();
     let mut in_data = false;
     let mut current: Option<usize> = None;
-    let flush = |row: &mut Vec<String>,
-                 tables: &mut Vec<(String, PublishedTable)>,
-                 current: Option<usize>,
-                 in_data: bool| {
-        if let Some(i) = current {
-            if in_data && !row.is_empty() {
-                tables[i].1.rows.push(std::mem::take(row));
+    let flush =
+        |row: &mut Vec<String>, tables: &mut Vec<(String, PublishedTable)>, current: Option<usize>, in_data: bool| {
+            if let Some(i) = current {
+                if in_data && !row.is_empty() {
+                    tables[i].1.rows.push(std::mem::take(row));
+                }
             }
-        }
-        row.clear();
-    };
+            row.clear();
+        };
     for line in text.lines() {
         let unindented = line.trim_start_matches(' ');
         let plain = match unindented.find(']') {
@@ -93,8 +91,7 @@ fn shipped_2022() -> gongkai::Checked {
 }
 
 fn reference_000() -> Vec<(String, PublishedTable)> {
-    let text = std::fs::read_to_string("tests/fixtures/reference/000_1bd74c4de65820db.txt")
-        .expect("reference fixture");
+    let text = std::fs::read_to_string("tests/fixtures/reference/000_1bd74c4de65820db.txt").expect("reference fixture");
     published_tables(&text)
 }
 
@@ -102,12 +99,7 @@ fn model_rows(table: &Table) -> Vec<Vec<String>> {
     table
         .rows
         .iter()
-        .map(|r| {
-            r.cells
-                .iter()
-                .map(|c| c.display().trim().to_string())
-                .collect()
-        })
+        .map(|r| r.cells.iter().map(|c| c.display().trim().to_string()).collect())
         .collect()
 }
 
@@ -132,21 +124,14 @@ fn every_table_equals_the_published_one_cell_by_cell() {
         assert_eq!(table.title, title, "table order");
         let actual = model_rows(table);
         // An empty table is published with one row of blank cells: no data.
-        let blank_rows = expected
-            .rows
-            .iter()
-            .filter(|r| r.iter().all(String::is_empty))
-            .count();
+        let blank_rows = expected.rows.iter().filter(|r| r.iter().all(String::is_empty)).count();
         if table.rows.is_empty() {
             assert_eq!(
                 (blank_rows, expected.rows.len()),
                 (1, 1),
                 "{title}: published empty table"
             );
-            assert!(
-                table.note.is_some(),
-                "{title}: an empty table carries its note"
-            );
+            assert!(table.note.is_some(), "{title}: an empty table carries its note");
             continue;
         }
         if actual.len() != expected.rows.len() {
@@ -187,10 +172,7 @@ fn every_table_equals_the_published_one_cell_by_cell() {
         mismatches.join("\n")
     );
     // 33×5 + 19×13 + 19×9 + 36×8 + 19×6 + 30×6 + 9×6 cells.
-    assert_eq!(
-        compared,
-        33 * 5 + 19 * 13 + 19 * 9 + 36 * 8 + 19 * 6 + 30 * 6 + 9 * 6
-    );
+    assert_eq!(compared, 33 * 5 + 19 * 13 + 19 * 9 + 36 * 8 + 19 * 6 + 30 * 6 + 9 * 6);
 }
 
 #[test]
@@ -213,10 +195,7 @@ fn table_headers_name_the_unit_year_and_amount_unit() {
 #[test]
 fn published_302_total_is_kept_with_its_rounding_tail() {
     let checked = shipped_2022();
-    let t6 = checked
-        .derived
-        .table(TableId::BasicEconomic)
-        .expect("table 6");
+    let t6 = checked.derived.table(TableId::BasicEconomic).expect("table 6");
     let f302 = t6.figure("302", "公用经费").expect("302");
     assert_eq!(f302.text(), "332.85");
     assert!(f302.declared);

@@ -69,11 +69,7 @@ impl CodeList {
     }
 
     fn insert(&mut self, code: &str, name: &str) {
-        if self
-            .names
-            .insert(code.to_string(), name.to_string())
-            .is_none()
-        {
+        if self.names.insert(code.to_string(), name.to_string()).is_none() {
             self.order.push(code.to_string());
         }
     }
@@ -88,9 +84,7 @@ impl CodeList {
 
     /// Codes in list order.
     pub fn codes(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.order
-            .iter()
-            .map(|c| (c.as_str(), self.names[c].as_str()))
+        self.order.iter().map(|c| (c.as_str(), self.names[c].as_str()))
     }
 }
 
@@ -202,13 +196,8 @@ impl SiteCodes {
                     }
                     _ => {
                         diags
-                            .error(
-                                "code-list-format",
-                                loc,
-                                "a code list line must be `code<TAB>name`",
-                            )
-                            .help =
-                            Some("digits, one tab, then the name; `#` starts a comment".into());
+                            .error("code-list-format", loc, "a code list line must be `code<TAB>name`")
+                            .help = Some("digits, one tab, then the name; `#` starts a comment".into());
                     }
                 }
             }
@@ -229,10 +218,7 @@ mod tests {
         assert_eq!(CodeLists::builtin(2010).function.year, 2018);
         let y2018 = CodeLists::builtin(2018);
         assert_eq!(y2018.function.name("210"), Some("医疗卫生与计划生育支出"));
-        assert_eq!(
-            CodeLists::builtin(2022).function.name("210"),
-            Some("卫生健康支出")
-        );
+        assert_eq!(CodeLists::builtin(2022).function.name("210"), Some("卫生健康支出"));
     }
 
     #[test]
