@@ -3,6 +3,7 @@
 
 use crate::Checked;
 use crate::Error;
+use crate::render::docx::{DocxMeta, markdown_to_docx};
 use std::path::{Path, PathBuf};
 
 /// A file to write, relative to the output folder.
@@ -17,18 +18,40 @@ pub fn disclosure_dir(c: &Checked) -> PathBuf {
     PathBuf::from(c.disclosure.unit.year.to_string()).join(&c.disclosure.unit.code)
 }
 
-/// The files a build writes for the checked department-years.
-pub fn outputs(checked: &[Checked]) -> Vec<OutputFile> {
+/// The files a build writes for the checked department-years: per
+/// department-year the document as Markdown and as .docx.
+pub fn outputs(checked: &[Checked]) -> Result<Vec<OutputFile>, Error> {
     let mut files = Vec::new();
     for c in checked {
         let Some(doc) = &c.document else { continue };
         let dir = disclosure_dir(c);
+        let u = &c.disclosure.unit;
+        let meta = DocxMeta {
+            title: doc
+                .markdown
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("# ")
+                .to_string(),
+            author: u.name.clone(),
+            // A fixed date keeps the package byte-identical between builds.
+            created: format!("{}-01-01T00:00:00Z", u.year),
+        };
+        let docx = markdown_to_docx(&doc.markdown, &meta).map_err(|e| Error::Docx {
+            path: dir.join("disclosure.docx"),
+            message: e.to_string(),
+        })?;
         files.push(OutputFile {
             path: dir.join("disclosure.md"),
             bytes: doc.markdown.clone().into_bytes(),
         });
+        files.push(OutputFile {
+            path: dir.join("disclosure.docx"),
+            bytes: docx,
+        });
     }
-    files
+    Ok(files)
 }
 
 /// Writes `files` into `output` atomically: a sibling staging folder is

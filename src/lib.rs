@@ -44,6 +44,8 @@ pub enum Error {
     Load(#[from] load::LoadError),
     #[error(transparent)]
     Template(#[from] render::narrative::TemplateError),
+    #[error("cannot write `{path}`: {message}")]
+    Docx { path: PathBuf, message: String },
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: PathBuf,

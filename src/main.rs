@@ -39,6 +39,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the facts narrative text may quote, with their values, per department-year.
+    Facts {
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
     /// Print the derived tables of every department-year (as text, or JSON).
     Tables {
         #[arg(default_value = "content")]
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         Command::Build { dir, output } => build(&dir, &output),
         Command::Check { dir, format } => check(&dir, format),
         Command::Tables { dir, format } => tables(&dir, format),
+        Command::Facts { dir } => facts(&dir),
     }
 }
 
@@ -117,7 +123,13 @@ fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
         eprintln!("{}; nothing was written", diags.summary());
         return ExitCode::FAILURE;
     }
-    let files = gongkai::build::outputs(&checked);
+    let files = match gongkai::build::outputs(&checked) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}; the previous output is unchanged");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Err(e) = gongkai::build::write_atomically(output, &files) {
         eprintln!("error: {e}; the previous output is unchanged");
         return ExitCode::FAILURE;
@@ -130,6 +142,35 @@ fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
         files.len(),
         diags.summary()
     );
+    ExitCode::SUCCESS
+}
+
+fn facts(dir: &std::path::Path) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let checked = match gongkai::check_site(dir, &mut diags) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for c in &checked {
+        let u = &c.disclosure.unit;
+        println!("== {} {}{}", u.year, u.code, u.name);
+        for (id, fact) in c.facts.iter() {
+            let cell = fact
+                .cell
+                .as_ref()
+                .map(|r| format!("  [{} / {} / {}]", r.table.title(), r.row, r.column))
+                .unwrap_or_default();
+            println!("{id:<28} {:>12}  {}{cell}", fact.text(), fact.label);
+        }
+        println!();
+    }
+    if diags.has_errors() {
+        eprint!("{}", diags.render_text());
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 

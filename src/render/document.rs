@@ -115,14 +115,13 @@ pub fn render(
     let resolve = |id: &str| resolve(id, derived, facts);
     let mismatches = markers::verify(&extracted, &resolve);
     for m in &mismatches {
-        diags.error(
-            "figure-readback",
-            d.unit.loc.clone(),
-            format!(
-                "the rendered document prints `{}` for `{}`, expected {}",
-                m.found, m.id, m.expected
-            ),
-        );
+        diags
+            .error(
+                "figure-readback",
+                d.unit.loc.clone(),
+                format!("the rendered document {}", m.problem),
+            )
+            .help = Some("a template printed a figure that does not read as its fact; fix the template".into());
     }
     if !mismatches.is_empty() {
         return None;
@@ -347,14 +346,35 @@ impl Builder<'_> {
     }
 
     fn template_error(&mut self, id: &str, e: TemplateError) {
-        let loc = self
-            .d
-            .sections
-            .get(id)
-            .map_or_else(|| self.d.unit.loc.clone(), |s| s.loc.clone());
-        self.diags
-            .error("template", loc, format!("section `{id}` cannot be rendered: {e}"))
-            .help = Some("a figure must be a fact that exists for this department-year (see docs/templates.md)".into());
+        let author = self.d.sections.get(id);
+        let mut loc = author.map_or_else(|| self.d.unit.loc.clone(), |s| s.loc.clone());
+        let mut message = format!("section `{id}` cannot be rendered: {}", e.message);
+        let mut help =
+            "a figure must be a fact that exists for this department-year (see docs/templates.md)".to_string();
+        // Point into the author's file, and name the unknown reference.
+        if let (Some(source), Some((line, column))) = (author, e.position()) {
+            loc.line = line;
+            loc.column = column;
+            let text = source
+                .value
+                .lines()
+                .nth(line.saturating_sub(1) as usize)
+                .unwrap_or_default();
+            let name: String = text
+                .chars()
+                .skip(column.saturating_sub(1) as usize)
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                .collect();
+            loc.len = name.chars().count() as u32;
+            if !name.is_empty() && self.facts.get(&name).is_none() && e.message.contains("undefined") {
+                message = format!("section `{id}`: `{name}` is not a fact of this department-year");
+                let ids: Vec<&str> = self.facts.iter().map(|(id, _)| id).collect();
+                if let Some(best) = crate::load::suggest(&name, &ids) {
+                    help = format!("did you mean `{best}`? (facts are listed in docs/templates.md)");
+                }
+            }
+        }
+        self.diags.error("template", loc, message).help = Some(help);
         self.failed = true;
     }
 

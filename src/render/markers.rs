@@ -98,8 +98,8 @@ pub fn extract(marked: &str) -> Result<Extracted, MarkerError> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch {
     pub id: String,
-    pub found: String,
-    pub expected: String,
+    /// What went wrong, in words.
+    pub problem: String,
     pub offset: usize,
 }
 
@@ -113,43 +113,49 @@ pub fn verify(extracted: &Extracted, resolve: &dyn Fn(&str) -> Option<(Decimal, 
             .clean
             .get(f.offset..f.offset + f.text.len())
             .unwrap_or_default();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '.');
-        let before = extracted.clean[..f.offset].chars().next_back();
-        let after = extracted.clean[f.offset + printed.len()..].chars().next();
-        let expected = match resolve(&f.id) {
-            None => {
-                bad.push(Mismatch {
-                    id: f.id.clone(),
-                    found: printed.to_string(),
-                    expected: "a known fact".into(),
-                    offset: f.offset,
-                });
-                continue;
-            }
+        let glued = |c: Option<char>| c.filter(|c| c.is_ascii_digit() || *c == '.');
+        let before = glued(extracted.clean[..f.offset].chars().next_back());
+        let after = glued(extracted.clean[f.offset + printed.len()..].chars().next());
+        let problem = match resolve(&f.id) {
+            None => Some(format!(
+                "prints `{printed}` for `{}`, which is not a fact of this department-year",
+                f.id
+            )),
             Some((shown, prose)) => {
                 let styles: &[Style] = if prose { &Style::ALL } else { &[Style::Table] };
-                let allowed: Vec<String> = styles.iter().map(|s| format_style(shown, *s)).collect();
-                let empty_zero = !prose && shown.is_zero();
-                if (allowed.iter().any(|a| a == printed) || (empty_zero && printed.is_empty()))
-                    && printed == f.text
-                    && !glued(before)
-                    && !glued(after)
-                {
-                    continue;
+                let mut allowed: Vec<String> = styles.iter().map(|s| format_style(shown, *s)).collect();
+                allowed.dedup();
+                allowed.sort();
+                allowed.dedup();
+                let empty_zero = !prose && shown.is_zero() && printed.is_empty();
+                if !(allowed.iter().any(|a| a == printed) || empty_zero) || printed != f.text {
+                    Some(format!(
+                        "prints `{printed}` for `{}`, whose value is {}",
+                        f.id,
+                        allowed.join(" / ")
+                    ))
+                } else if before.is_some() || after.is_some() {
+                    let reads = format!(
+                        "{}{printed}{}",
+                        before.map(String::from).unwrap_or_default(),
+                        after.map(String::from).unwrap_or_default()
+                    );
+                    Some(format!(
+                        "prints `{printed}` for `{}` directly next to other digits, so it reads `{reads}`",
+                        f.id
+                    ))
+                } else {
+                    None
                 }
-                allowed.join(" or ")
             }
         };
-        bad.push(Mismatch {
-            id: f.id.clone(),
-            found: format!(
-                "{}{printed}{}",
-                before.map(String::from).unwrap_or_default(),
-                after.map(String::from).unwrap_or_default()
-            ),
-            expected,
-            offset: f.offset,
-        });
+        if let Some(problem) = problem {
+            bad.push(Mismatch {
+                id: f.id.clone(),
+                problem,
+                offset: f.offset,
+            });
+        }
     }
     bad
 }
@@ -184,9 +190,15 @@ mod tests {
         let wrong = extract(&format!("{}万元", mark("sangong.total", "56.2"))).unwrap();
         assert_eq!(verify(&wrong, &resolve).len(), 1);
         let glued = extract(&format!("{}3万元", mark("sangong.total", "56.1"))).unwrap();
-        assert_eq!(verify(&glued, &resolve)[0].found, "56.13");
+        assert_eq!(
+            verify(&glued, &resolve)[0].problem,
+            "prints `56.1` for `sangong.total` directly next to other digits, so it reads `56.13`"
+        );
         let unknown = extract(&mark("nope", "1")).unwrap();
-        assert_eq!(verify(&unknown, &resolve)[0].expected, "a known fact");
+        assert_eq!(
+            verify(&unknown, &resolve)[0].problem,
+            "prints `1` for `nope`, which is not a fact of this department-year"
+        );
     }
 
     #[test]

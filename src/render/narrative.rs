@@ -60,6 +60,17 @@ pub struct TemplateError {
     pub message: String,
 }
 
+impl TemplateError {
+    /// Line and column in the template, when Tera gave them (`… (at name:L:C)`).
+    pub fn position(&self) -> Option<(u32, u32)> {
+        let at = self.message.rsplit_once("(at ")?.1.strip_suffix(')')?;
+        let mut parts = at.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        Some((line, column))
+    }
+}
+
 /// The template engine with the document's filters.
 pub struct Narrator {
     tera: Tera,

@@ -1,0 +1,1385 @@
+//! The disclosure document as .docx (WordprocessingML), written from the
+//! canonical Markdown.
+//!
+//! The layout follows GB/T 9704 (党政机关公文格式) where it applies to a
+//! budget disclosure: A4 portrait, margins 37/35/28/26 mm, body text 仿宋
+//! 三号 (16 pt) on a fixed 28 pt line with a two-character first-line indent,
+//! page numbers "— 1 —" centred in the footer. Tables are 宋体 10.5 pt
+//! (9 pt or 7.5 pt when they have many columns), bordered, as wide as the
+//! type area, with the header row repeated on every page.
+//!
+//! Markdown conventions (see [`markdown_to_docx`]):
+//!
+//! | Markdown | Word |
+//! | --- | --- |
+//! | `# 标题` | style `Title`: 宋体 bold 18 pt, centred |
+//! | `## 第一部分 …` | `Heading1`: 黑体 16 pt, centred |
+//! | `### 一、…` | `Heading2`: 黑体 16 pt |
+//! | `### 部门预算收支总表` (no enumerator, a table follows) | `TableTitle`: 宋体 bold 16 pt, centred |
+//! | paragraphs between such a title and its table | `TableMeta`: 宋体 10.5 pt; two or three lines are set on one line, left / centre / right |
+//! | `#### 1、…` | `Heading3`: 楷体 bold 16 pt |
+//! | `#####`, `######` | `Heading4`: 仿宋 bold 16 pt |
+//! | paragraph | `Normal` |
+//! | `注：…` right after a table | `Note`: 宋体 10.5 pt |
+//! | pipe table | `TableGrid` table, cells in `TableText` |
+//! | `<!-- pagebreak -->` | page break |
+//!
+//! Any other raw HTML is dropped (an inline `<br>` becomes a line break).
+//! The output is deterministic: the same Markdown and [`DocxMeta`] always
+//! give the same bytes.
+
+use std::io::{Cursor, Write};
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// Document properties written to `docProps/core.xml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocxMeta {
+    /// `dc:title`.
+    pub title: String,
+    /// `dc:creator`: the department.
+    pub author: String,
+    /// `dcterms:created` (and `dcterms:modified`), a W3C date-time such as
+    /// `2022-01-01T00:00:00Z`. Fixed by the caller so output is reproducible.
+    pub created: String,
+}
+
+/// Why a .docx could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum DocxError {
+    /// `DocxMeta::created` is not a W3C date-time (Word refuses such a file).
+    #[error("created date {0:?} is not a W3C date-time such as 2022-01-01T00:00:00Z")]
+    InvalidCreated(String),
+    /// The zip container could not be written.
+    #[error("writing the .docx package: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// Writing into the in-memory buffer failed.
+    #[error("writing the .docx package: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Renders the canonical Markdown of a disclosure as a .docx file.
+///
+/// Markdown is parsed with pulldown-cmark (GFM tables on, nothing else).
+/// Soft line breaks add no space next to CJK text (a space only between two
+/// Latin characters); hard breaks become `w:br`.
+pub fn markdown_to_docx(markdown: &str, meta: &DocxMeta) -> Result<Vec<u8>, DocxError> {
+    if !is_w3cdtf(&meta.created) {
+        return Err(DocxError::InvalidCreated(meta.created.clone()));
+    }
+    let blocks = parse(markdown);
+    let document = render_document(&blocks);
+
+    let parts: [(&str, String); 10] = [
+        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+        ("_rels/.rels", ROOT_RELS.to_string()),
+        ("docProps/core.xml", core_xml(meta)),
+        ("docProps/app.xml", APP_XML.to_string()),
+        ("word/document.xml", document),
+        ("word/styles.xml", styles_xml()),
+        ("word/settings.xml", SETTINGS_XML.to_string()),
+        ("word/fontTable.xml", FONT_TABLE_XML.to_string()),
+        ("word/footer1.xml", FOOTER_XML.to_string()),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
+    ];
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::DEFAULT)
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, content) in &parts {
+        zip.start_file(*name, options)?;
+        zip.write_all(content.as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+// ---------------------------------------------------------------------------
+// Page geometry (twips: 1/20 pt; 1 mm ≈ 56.7 twips)
+
+const PAGE_W: u32 = 11906;
+const PAGE_H: u32 = 16838;
+const MARGIN_TOP: u32 = 2098;
+const MARGIN_BOTTOM: u32 = 1984;
+const MARGIN_LEFT: u32 = 1587;
+const MARGIN_RIGHT: u32 = 1474;
+/// Width of the type area (版心): 156 mm.
+const TEXT_W: u32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+
+const LATIN: &str = "Times New Roman";
+
+// ---------------------------------------------------------------------------
+// Intermediate form: blocks of inline runs
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Format {
+    bold: bool,
+    italic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Inline {
+    Text(String, Format),
+    /// Hard break (`w:br`).
+    Break,
+    /// Soft break: a space between Latin words, nothing next to CJK.
+    Soft,
+}
+
+#[derive(Debug)]
+struct TableRow {
+    header: bool,
+    cells: Vec<Vec<Inline>>,
+}
+
+#[derive(Debug)]
+enum Block {
+    Heading {
+        level: u8,
+        inlines: Vec<Inline>,
+    },
+    Paragraph {
+        inlines: Vec<Inline>,
+        plain: bool,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        rows: Vec<TableRow>,
+    },
+    PageBreak,
+}
+
+fn inline_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    for inline in inlines {
+        if let Inline::Text(t, _) = inline {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+fn is_blank(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|i| match i {
+        Inline::Text(t, _) => t.trim().is_empty(),
+        Inline::Break | Inline::Soft => true,
+    })
+}
+
+fn push_text(buf: &mut Vec<Inline>, text: &str, fmt: Format) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Inline::Text(prev, prev_fmt)) = buf.last_mut()
+        && *prev_fmt == fmt
+    {
+        prev.push_str(text);
+        return;
+    }
+    buf.push(Inline::Text(text.to_string(), fmt));
+}
+
+#[derive(Default)]
+struct TableBuilder {
+    aligns: Vec<Alignment>,
+    rows: Vec<TableRow>,
+    row: Vec<Vec<Inline>>,
+    cell: Option<Vec<Inline>>,
+}
+
+#[derive(Default)]
+struct Collector {
+    blocks: Vec<Block>,
+    /// The paragraph, heading or list item being filled.
+    inlines: Option<Vec<Inline>>,
+    heading: Option<u8>,
+    /// Number text of the list item whose first paragraph has not started.
+    item_prefix: Option<String>,
+    /// Next number for each open list (`None`: bullet list).
+    lists: Vec<Option<u64>>,
+    table: Option<TableBuilder>,
+    html: Option<String>,
+    code: Option<String>,
+    bold: u32,
+    italic: u32,
+    /// Inside an image: its alt text is not shown.
+    image: u32,
+}
+
+impl Collector {
+    fn format(&self) -> Format {
+        Format {
+            bold: self.bold > 0,
+            italic: self.italic > 0,
+        }
+    }
+
+    /// The inline buffer text goes to, opened on demand.
+    fn target(&mut self) -> &mut Vec<Inline> {
+        if let Some(table) = self.table.as_mut() {
+            return table.cell.get_or_insert_with(Vec::new);
+        }
+        let item_prefix = &mut self.item_prefix;
+        self.inlines.get_or_insert_with(|| {
+            let mut v = Vec::new();
+            if let Some(prefix) = item_prefix.take() {
+                v.push(Inline::Text(prefix, Format::default()));
+            }
+            v
+        })
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.image > 0 {
+            return;
+        }
+        if let Some(code) = self.code.as_mut() {
+            code.push_str(text);
+            return;
+        }
+        let fmt = self.format();
+        let buf = self.target();
+        // "1." before a Latin word gets a space; before CJK it does not.
+        if let [Inline::Text(prefix, f)] = buf.as_mut_slice()
+            && *f == Format::default()
+            && prefix.ends_with('.')
+            && text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            prefix.push(' ');
+        }
+        push_text(buf, text, fmt);
+    }
+
+    fn flush(&mut self) {
+        let level = self.heading.take();
+        if let Some(inlines) = self.inlines.take()
+            && !is_blank(&inlines)
+        {
+            self.blocks.push(match level {
+                Some(level) => Block::Heading { level, inlines },
+                None => Block::Paragraph { inlines, plain: false },
+            });
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            Event::Html(html) => {
+                if let Some(h) = self.html.as_mut() {
+                    h.push_str(&html);
+                }
+            }
+            Event::InlineHtml(html) => {
+                if is_br_tag(&html) && self.image == 0 {
+                    self.target().push(Inline::Break);
+                }
+            }
+            Event::SoftBreak => {
+                if let Some(code) = self.code.as_mut() {
+                    code.push('\n');
+                } else if self.image == 0 {
+                    self.target().push(Inline::Soft);
+                }
+            }
+            Event::HardBreak => {
+                if self.image == 0 {
+                    self.target().push(Inline::Break);
+                }
+            }
+            Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => self.flush(),
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.heading = Some(heading_level(level));
+                self.inlines = Some(Vec::new());
+            }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.code = Some(String::new());
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html = Some(String::new());
+            }
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                self.item_prefix = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let prefix = format!("{n}.");
+                        *n += 1;
+                        Some(prefix)
+                    }
+                    _ => None,
+                };
+            }
+            Tag::Table(aligns) => {
+                self.flush();
+                self.table = Some(TableBuilder {
+                    aligns,
+                    ..TableBuilder::default()
+                });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    t.row.clear();
+                }
+            }
+            Tag::TableCell => {
+                if let Some(t) = self.table.as_mut() {
+                    t.cell = Some(Vec::new());
+                }
+            }
+            Tag::Strong => self.bold += 1,
+            Tag::Emphasis => self.italic += 1,
+            Tag::Image { .. } => self.image += 1,
+            Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => self.flush(),
+            Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. } | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item => self.flush(),
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                self.item_prefix = None;
+            }
+            TagEnd::CodeBlock => {
+                if let Some(code) = self.code.take() {
+                    let mut inlines = Vec::new();
+                    for (i, line) in code.trim_end_matches('\n').split('\n').enumerate() {
+                        if i > 0 {
+                            inlines.push(Inline::Break);
+                        }
+                        push_text(&mut inlines, line, Format::default());
+                    }
+                    if !is_blank(&inlines) {
+                        self.blocks.push(Block::Paragraph { inlines, plain: true });
+                    }
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.html.take() {
+                    for line in html.lines() {
+                        if is_pagebreak(line) {
+                            self.blocks.push(Block::PageBreak);
+                        }
+                    }
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    let cells = std::mem::take(&mut t.row);
+                    t.rows.push(TableRow {
+                        header: tag == TagEnd::TableHead,
+                        cells,
+                    });
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(t) = self.table.as_mut() {
+                    let cell = t.cell.take().unwrap_or_default();
+                    t.row.push(cell);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.blocks.push(Block::Table {
+                        aligns: t.aligns,
+                        rows: t.rows,
+                    });
+                }
+            }
+            TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
+            TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
+            TagEnd::Image => self.image = self.image.saturating_sub(1),
+            TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::MetadataBlock(_) => {}
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// `<!-- pagebreak -->` (any case and inner spacing).
+fn is_pagebreak(line: &str) -> bool {
+    let line = line.trim();
+    line.strip_prefix("<!--")
+        .and_then(|l| l.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("pagebreak"))
+}
+
+/// `<br>`, `<br/>`, `<br />`.
+fn is_br_tag(html: &str) -> bool {
+    let inner = html
+        .trim()
+        .strip_prefix('<')
+        .and_then(|h| h.strip_suffix('>'))
+        .map(|h| h.trim_end_matches('/').trim());
+    inner.is_some_and(|h| h.eq_ignore_ascii_case("br"))
+}
+
+fn parse(markdown: &str) -> Vec<Block> {
+    let mut collector = Collector::default();
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        collector.event(event);
+    }
+    collector.flush();
+    let mut blocks = collector.blocks;
+    for block in &mut blocks {
+        match block {
+            Block::Heading { inlines, .. } | Block::Paragraph { inlines, plain: false } => pair_leftover_stars(inlines),
+            Block::Table { rows, .. } => {
+                for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                    pair_leftover_stars(cell);
+                }
+            }
+            Block::Paragraph { plain: true, .. } | Block::PageBreak => {}
+        }
+    }
+    blocks
+}
+
+/// CommonMark does not close `**` between CJK punctuation and a letter
+/// (`**（一）机关运行经费。**2022年`): its flanking rules were made for
+/// spaced scripts. Such `**` come through as text; pairs of them inside one
+/// text run are taken as the bold the writer meant.
+fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text(t, _) if t.matches("**").count() >= 2))
+    {
+        return;
+    }
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines.drain(..) {
+        match inline {
+            Inline::Text(t, fmt) if t.matches("**").count() >= 2 => {
+                let parts: Vec<&str> = t.split("**").collect();
+                // An odd `**` out stays literal at the end.
+                let paired = if parts.len() % 2 == 1 {
+                    parts.len()
+                } else {
+                    parts.len() - 1
+                };
+                for (k, part) in parts[..paired].iter().enumerate() {
+                    let bold = fmt.bold || k % 2 == 1;
+                    push_text(&mut out, part, Format { bold, ..fmt });
+                }
+                if paired < parts.len() {
+                    push_text(&mut out, &format!("**{}", parts[paired]), fmt);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    *inlines = out;
+}
+
+// ---------------------------------------------------------------------------
+// Text measures
+
+/// Wide (full-width) characters: CJK ideographs, kana, hangul, CJK and
+/// full-width punctuation.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// Width in half-ems (a CJK character is 2, a Latin one 1).
+fn display_width(s: &str) -> u32 {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// Whether a soft break between `a` and `b` is a space.
+fn soft_space(a: char, b: char) -> bool {
+    !a.is_whitespace() && !b.is_whitespace() && !is_wide(a) && !is_wide(b)
+}
+
+/// A cell whose whole text is an amount: `2100.32`, `-1,234`, `12.5%`.
+fn is_number(s: &str) -> bool {
+    let s = s.trim();
+    let s = s.strip_prefix(['-', '+', '−']).unwrap_or(s);
+    let s = s.strip_suffix('%').unwrap_or(s);
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    !int.is_empty()
+        && int.starts_with(|c: char| c.is_ascii_digit())
+        && int.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Headings numbered like 一、 （一） 1、 1. 第一部分 are section headings,
+/// never table titles.
+fn is_enumerated(s: &str) -> bool {
+    let s = s.trim_start();
+    if s.starts_with(['（', '(']) || s.starts_with('第') {
+        return true;
+    }
+    let lead: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十百零〇".contains(*c))
+        .collect();
+    !lead.is_empty() && s[lead.len()..].starts_with(['、', '.', '．', ' ', '　'])
+}
+
+fn is_note(s: &str) -> bool {
+    let s = s.trim_start();
+    s.starts_with("注：") || s.starts_with("注:")
+}
+
+// ---------------------------------------------------------------------------
+// XML
+
+/// Escapes text for XML content and attribute values and drops characters
+/// XML 1.0 does not allow (C0 controls other than tab/LF/CR, U+FFFE, U+FFFF)
+/// as well as C1 controls and DEL.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if allowed_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn allowed_char(c: char) -> bool {
+    !matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F | 0xFFFE | 0xFFFF)
+}
+
+/// Run content: `w:t` for text, `w:tab` for tabs, `w:br` for newlines.
+fn write_text(out: &mut String, text: &str) {
+    let mut pieces = text.split('\n').peekable();
+    while let Some(line) = pieces.next() {
+        for (i, part) in line.split('\t').enumerate() {
+            if i > 0 {
+                out.push_str("<w:tab/>");
+            }
+            let part = esc(&part.replace('\r', ""));
+            if !part.is_empty() {
+                out.push_str("<w:t xml:space=\"preserve\">");
+                out.push_str(&part);
+                out.push_str("</w:t>");
+            }
+        }
+        if pieces.peek().is_some() {
+            out.push_str("<w:br/>");
+        }
+    }
+}
+
+fn rfonts(east_asia: &str) -> String {
+    format!(
+        "<w:rFonts w:ascii=\"{LATIN}\" w:hAnsi=\"{LATIN}\" w:eastAsia=\"{east_asia}\" w:cs=\"{LATIN}\" w:hint=\"eastAsia\"/>"
+    )
+}
+
+/// Run properties added on top of the paragraph style.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunProps {
+    bold: bool,
+    /// Half-points.
+    size: Option<u32>,
+}
+
+fn run(out: &mut String, text: &str, fmt: Format, base: RunProps) {
+    out.push_str("<w:r>");
+    let mut rpr = String::new();
+    if fmt.bold || base.bold {
+        rpr.push_str("<w:b/><w:bCs/>");
+    }
+    if fmt.italic {
+        rpr.push_str("<w:i/><w:iCs/>");
+    }
+    if let Some(sz) = base.size {
+        rpr.push_str(&format!("<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>"));
+    }
+    if !rpr.is_empty() {
+        out.push_str("<w:rPr>");
+        out.push_str(&rpr);
+        out.push_str("</w:rPr>");
+    }
+    write_text(out, text);
+    out.push_str("</w:r>");
+}
+
+fn runs(out: &mut String, inlines: &[Inline], base: RunProps) {
+    for (i, inline) in inlines.iter().enumerate() {
+        match inline {
+            Inline::Text(t, fmt) => run(out, t, *fmt, base),
+            Inline::Break => out.push_str("<w:r><w:br/></w:r>"),
+            Inline::Soft => {
+                let before = inlines[..i].iter().rev().find_map(|x| match x {
+                    Inline::Text(t, _) => t.chars().next_back(),
+                    _ => None,
+                });
+                let after = inlines[i + 1..].iter().find_map(|x| match x {
+                    Inline::Text(t, _) => t.chars().next(),
+                    _ => None,
+                });
+                if let (Some(a), Some(b)) = (before, after)
+                    && soft_space(a, b)
+                {
+                    run(out, " ", Format::default(), base);
+                }
+            }
+        }
+    }
+}
+
+fn paragraph(out: &mut String, ppr: &str, inlines: &[Inline], base: RunProps) {
+    out.push_str("<w:p><w:pPr>");
+    out.push_str(ppr);
+    out.push_str("</w:pPr>");
+    runs(out, inlines, base);
+    out.push_str("</w:p>");
+}
+
+fn pstyle(id: &str) -> String {
+    format!("<w:pStyle w:val=\"{id}\"/>")
+}
+
+// ---------------------------------------------------------------------------
+// document.xml
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Styled(&'static str),
+    TableTitle,
+    Meta,
+    Note,
+    Plain,
+    Body,
+    Table,
+    PageBreak,
+}
+
+/// Index of the table a level-3 heading at `i` is the title of: the table
+/// follows after at most three paragraphs (the header lines).
+fn titled_table(blocks: &[Block], i: usize) -> Option<usize> {
+    let mut paragraphs = 0;
+    for (j, block) in blocks.iter().enumerate().skip(i + 1) {
+        match block {
+            Block::Paragraph { .. } if paragraphs < 3 => paragraphs += 1,
+            Block::Table { .. } => return Some(j),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn roles(blocks: &[Block]) -> Vec<Role> {
+    let mut roles = Vec::with_capacity(blocks.len());
+    let mut meta_until = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        let role = match block {
+            Block::Heading { level: 1, .. } => Role::Styled("Title"),
+            Block::Heading { level: 2, .. } => Role::Styled("Heading1"),
+            Block::Heading { level: 3, inlines } => match titled_table(blocks, i) {
+                Some(table) if !is_enumerated(&inline_text(inlines)) => {
+                    meta_until = table;
+                    Role::TableTitle
+                }
+                _ => Role::Styled("Heading2"),
+            },
+            Block::Heading { level: 4, .. } => Role::Styled("Heading3"),
+            Block::Heading { .. } => Role::Styled("Heading4"),
+            Block::Paragraph { .. } if i < meta_until => Role::Meta,
+            Block::Paragraph { inlines, .. }
+                if i > 0 && matches!(blocks[i - 1], Block::Table { .. }) && is_note(&inline_text(inlines)) =>
+            {
+                Role::Note
+            }
+            Block::Paragraph { plain: true, .. } => Role::Plain,
+            Block::Paragraph { .. } => Role::Body,
+            Block::Table { .. } => Role::Table,
+            Block::PageBreak => Role::PageBreak,
+        };
+        roles.push(role);
+    }
+    roles
+}
+
+fn render_document(blocks: &[Block]) -> String {
+    let roles = roles(blocks);
+    let mut body = String::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        match (&blocks[i], roles[i]) {
+            (Block::Heading { inlines, .. }, Role::Styled(style)) => {
+                paragraph(&mut body, &pstyle(style), inlines, RunProps::default());
+            }
+            (Block::Heading { inlines, .. }, _) => {
+                paragraph(&mut body, &pstyle("TableTitle"), inlines, RunProps::default());
+            }
+            (Block::Paragraph { .. }, Role::Meta) => {
+                let start = i;
+                while i + 1 < blocks.len() && roles[i + 1] == Role::Meta {
+                    i += 1;
+                }
+                table_meta(&mut body, &blocks[start..=i]);
+            }
+            (Block::Paragraph { inlines, .. }, role) => {
+                let style = match role {
+                    Role::Note => pstyle("Note"),
+                    Role::Plain => format!(
+                        "{}<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+                        pstyle("Normal")
+                    ),
+                    _ => pstyle("Normal"),
+                };
+                paragraph(&mut body, &style, inlines, RunProps::default());
+            }
+            (Block::Table { aligns, rows }, _) => table(&mut body, aligns, rows),
+            (Block::PageBreak, _) => body.push_str(PAGE_BREAK),
+        }
+        i += 1;
+    }
+    // Word wants a paragraph after a final table, and at least one paragraph.
+    if matches!(blocks.last(), None | Some(Block::Table { .. })) {
+        body.push_str("<w:p/>");
+    }
+
+    format!(
+        "{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>{body}{}</w:body></w:document>",
+        sect_pr()
+    )
+}
+
+/// A page break in a paragraph of its own, kept 1 pt high so the paragraph
+/// mark that lands on the next page takes no room.
+const PAGE_BREAK: &str = "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr><w:r><w:br w:type=\"page\"/></w:r></w:p>";
+
+fn sect_pr() -> String {
+    format!(
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/>\
+         <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
+         <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"851\" w:footer=\"1134\" w:gutter=\"0\"/>\
+         <w:pgNumType w:fmt=\"decimal\"/><w:cols w:space=\"425\"/><w:docGrid w:linePitch=\"312\"/></w:sectPr>"
+    )
+}
+
+/// Table size in half-points and cell side margin, by column count; long
+/// tables (such as the 33-line 收支总表) step down one size to fit a page.
+fn table_font(columns: usize, rows: usize) -> (u32, u32) {
+    match (columns, rows > 28) {
+        (0..=6, false) => (21, 85),
+        (0..=6, true) | (7..=9, _) => (18, 57),
+        _ => (15, 40),
+    }
+}
+
+/// Header lines of a table (部门, 预算年度, 单位). Two or three short lines
+/// share one line: left, centre (or right), right. Otherwise each is a
+/// line of its own.
+fn table_meta(out: &mut String, blocks: &[Block]) {
+    let mut lines: Vec<Vec<Inline>> = vec![Vec::new()];
+    for block in blocks {
+        if let Block::Paragraph { inlines, .. } = block {
+            if lines.last().is_some_and(|l| !l.is_empty()) {
+                lines.push(Vec::new());
+            }
+            for inline in inlines {
+                match inline {
+                    Inline::Break | Inline::Soft => lines.push(Vec::new()),
+                    text => {
+                        if let Some(line) = lines.last_mut() {
+                            line.push(text.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    lines.retain(|l| !is_blank(l));
+    let base = RunProps::default();
+    // 10.5 pt: a half-em is 105 twips.
+    let widths: Vec<u32> = lines.iter().map(|l| display_width(&inline_text(l)) * 105).collect();
+    let gap = 420;
+    let tabs = match widths.as_slice() {
+        [a, b] if a + gap + b <= TEXT_W => {
+            Some(format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{TEXT_W}\"/></w:tabs>"))
+        }
+        [a, b, c] => {
+            let centre = (TEXT_W / 2).max(a + gap + b / 2);
+            (centre + b / 2 + gap + c <= TEXT_W).then(|| {
+                format!(
+                    "<w:tabs><w:tab w:val=\"center\" w:pos=\"{centre}\"/><w:tab w:val=\"right\" w:pos=\"{TEXT_W}\"/></w:tabs>"
+                )
+            })
+        }
+        _ => None,
+    };
+    match tabs {
+        Some(tabs) => {
+            out.push_str("<w:p><w:pPr>");
+            out.push_str(&pstyle("TableMeta"));
+            out.push_str(&tabs);
+            out.push_str("</w:pPr>");
+            for (i, line) in lines.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("<w:r><w:tab/></w:r>");
+                }
+                runs(out, line, base);
+            }
+            out.push_str("</w:p>");
+        }
+        None => {
+            for line in &lines {
+                paragraph(out, &pstyle("TableMeta"), line, base);
+            }
+        }
+    }
+}
+
+/// Column widths (twips) summing to the type area, after the CSS automatic
+/// table layout. Each column has three widths: its unbreakable minimum, its
+/// width with header cells wrapped onto two lines, and its full width. The
+/// largest level whose sum fits is taken, and the room left is shared in
+/// proportion to how much wider each column would like to be.
+fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> Vec<u32> {
+    let half_em = size * 10 / 2; // twips per half-em at `size` half-points
+    let pad = 2 * margin + 60;
+    let mut full = vec![0u32; columns];
+    let mut wrapped = vec![0u32; columns];
+    let mut minimum = vec![0u32; columns];
+    for row in rows {
+        for (c, cell) in row.cells.iter().enumerate().take(columns) {
+            let text = inline_text(cell);
+            let mut nat = 0;
+            let mut min = 0;
+            for line in cell.split(|i| *i == Inline::Break) {
+                let line = inline_text(line);
+                nat = nat.max(display_width(&line));
+                // Latin words and numbers do not break; CJK breaks anywhere.
+                for word in line.split(|c: char| c.is_whitespace() || is_wide(c)) {
+                    min = min.max(display_width(word));
+                }
+                if line.chars().any(is_wide) {
+                    min = min.max(if row.header { 4 } else { 2 });
+                }
+            }
+            if is_number(&text) {
+                min = nat;
+            }
+            // A header on two lines: half its width, in whole CJK characters.
+            let wrap = if row.header { min.max(nat.div_ceil(4) * 2) } else { nat };
+            full[c] = full[c].max(nat * half_em + pad);
+            wrapped[c] = wrapped[c].max(wrap * half_em + pad);
+            minimum[c] = minimum[c].max(min * half_em + pad);
+        }
+    }
+    let sum = |v: &[u32]| v.iter().map(|w| u64::from(*w)).sum::<u64>();
+    let avail = u64::from(TEXT_W);
+    // `base` plus the room left, shared in proportion to `want - base`.
+    let grow = |base: &[u32], want: &[u32]| -> Vec<u32> {
+        let extra = avail.saturating_sub(sum(base));
+        let wish: u64 = want
+            .iter()
+            .zip(base)
+            .map(|(w, b)| u64::from(w.saturating_sub(*b)))
+            .sum();
+        base.iter()
+            .zip(want)
+            .map(|(b, w)| {
+                let share = (extra * u64::from(w.saturating_sub(*b)))
+                    .checked_div(wish)
+                    .unwrap_or(extra / base.len().max(1) as u64);
+                b + u32::try_from(share).unwrap_or(0)
+            })
+            .collect()
+    };
+    let scale = |v: &[u32]| -> Vec<u32> {
+        let total = sum(v).max(1);
+        v.iter()
+            .map(|w| u32::try_from(u64::from(*w) * avail / total).unwrap_or(0))
+            .collect()
+    };
+    for c in 0..columns {
+        wrapped[c] = wrapped[c].max(minimum[c]).min(full[c].max(minimum[c]));
+    }
+    let mut widths = if sum(&full) <= avail {
+        scale(&full)
+    } else if sum(&wrapped) <= avail {
+        grow(&wrapped, &full)
+    } else if sum(&minimum) <= avail {
+        grow(&minimum, &wrapped)
+    } else {
+        scale(&minimum)
+    };
+    let total: u32 = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last = (*last + TEXT_W).saturating_sub(total);
+    }
+    widths
+}
+
+fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
+    let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(aligns.len());
+    if columns == 0 {
+        return;
+    }
+    let (size, margin) = table_font(columns, rows.len());
+    let widths = column_widths(rows, columns, size, margin);
+    let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
+    out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>");
+    out.push_str(&format!(
+        "<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
+    ));
+    out.push_str(&format!(
+        "<w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
+         <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr>"
+    ));
+    out.push_str("<w:tblGrid>");
+    for w in &widths {
+        out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+    }
+    out.push_str("</w:tblGrid>");
+    // 科目编码 and the like are identifiers, not amounts: kept left.
+    let code_column: Vec<bool> = (0..columns)
+        .map(|c| {
+            rows.iter().filter(|r| r.header).any(|r| {
+                r.cells
+                    .get(c)
+                    .is_some_and(|h| ["编码", "代码", "编号"].iter().any(|k| inline_text(h).contains(k)))
+            })
+        })
+        .collect();
+    let empty: Vec<Inline> = Vec::new();
+    for row in rows {
+        out.push_str("<w:tr><w:trPr><w:cantSplit/>");
+        if row.header {
+            out.push_str("<w:tblHeader/>");
+        }
+        out.push_str("</w:trPr>");
+        for (c, width) in widths.iter().enumerate() {
+            let cell = row.cells.get(c).unwrap_or(&empty);
+            let text = inline_text(cell);
+            let jc = if row.header {
+                "center"
+            } else if is_number(&text) && !code_column[c] {
+                "right"
+            } else {
+                match aligns.get(c) {
+                    Some(Alignment::Center) => "center",
+                    Some(Alignment::Right) => "right",
+                    _ => "left",
+                }
+            };
+            out.push_str(&format!(
+                "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
+            ));
+            paragraph(
+                out,
+                &format!("{}<w:jc w:val=\"{jc}\"/>", pstyle("TableText")),
+                cell,
+                RunProps {
+                    bold: row.header,
+                    size: (size != 21).then_some(size),
+                },
+            );
+            out.push_str("</w:tc>");
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+}
+
+// ---------------------------------------------------------------------------
+// The other parts
+
+const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+const CONTENT_TYPES: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>",
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>",
+    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
+    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>",
+    "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+    "<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>",
+    "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+    "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>",
+    "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>",
+    "</Types>"
+);
+
+const ROOT_RELS: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>",
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>",
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>",
+    "</Relationships>"
+);
+
+const DOCUMENT_RELS: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>",
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
+    "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/>",
+    "</Relationships>"
+);
+
+const APP_XML: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" ",
+    "xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">",
+    "<Application>gongkai</Application><DocSecurity>0</DocSecurity></Properties>"
+);
+
+const SETTINGS_XML: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    "<w:zoom w:percent=\"100\"/>",
+    "<w:defaultTabStop w:val=\"420\"/>",
+    "<w:characterSpacingControl w:val=\"compressPunctuation\"/>",
+    "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/>",
+    "<w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/>",
+    "<w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/>",
+    "</w:compat>",
+    "<w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>",
+    "<w:decimalSymbol w:val=\".\"/><w:listSeparator w:val=\",\"/>",
+    "</w:settings>"
+);
+
+const FONT_TABLE_XML: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    "<w:font w:name=\"Times New Roman\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font>",
+    "<w:font w:name=\"宋体\"><w:altName w:val=\"SimSun\"/><w:charset w:val=\"86\"/><w:family w:val=\"auto\"/><w:pitch w:val=\"variable\"/></w:font>",
+    "<w:font w:name=\"仿宋\"><w:altName w:val=\"FangSong\"/><w:charset w:val=\"86\"/><w:family w:val=\"modern\"/><w:pitch w:val=\"fixed\"/></w:font>",
+    "<w:font w:name=\"黑体\"><w:altName w:val=\"SimHei\"/><w:charset w:val=\"86\"/><w:family w:val=\"modern\"/><w:pitch w:val=\"fixed\"/></w:font>",
+    "<w:font w:name=\"楷体\"><w:altName w:val=\"KaiTi\"/><w:charset w:val=\"86\"/><w:family w:val=\"modern\"/><w:pitch w:val=\"fixed\"/></w:font>",
+    "</w:fonts>"
+);
+
+/// Page number "— 1 —", 宋体 四号 (14 pt), centred.
+const FOOTER_XML: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" ",
+    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
+    "<w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>",
+    "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>",
+    "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>",
+    "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>",
+    "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>",
+    "<w:r><w:t>1</w:t></w:r>",
+    "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+    "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r>",
+    "</w:p></w:ftr>"
+);
+
+fn core_xml(meta: &DocxMeta) -> String {
+    let title = esc(&meta.title);
+    let author = esc(&meta.author);
+    let created = esc(&meta.created);
+    format!(
+        "{XML_DECL}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <dc:title>{title}</dc:title><dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>\
+         <dc:language>zh-CN</dc:language>\
+         <dcterms:created xsi:type=\"dcterms:W3CDTF\">{created}</dcterms:created>\
+         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{created}</dcterms:modified></cp:coreProperties>"
+    )
+}
+
+/// Paragraph style: `ppr` and `rpr` are the inner XML of `w:pPr`/`w:rPr`.
+fn paragraph_style(id: &str, name: &str, based_on: Option<&str>, ppr: &str, rpr: &str) -> String {
+    let based = based_on
+        .map(|b| format!("<w:basedOn w:val=\"{b}\"/><w:next w:val=\"Normal\"/>"))
+        .unwrap_or_default();
+    let default = if id == "Normal" { " w:default=\"1\"" } else { "" };
+    format!(
+        "<w:style w:type=\"paragraph\"{default} w:styleId=\"{id}\"><w:name w:val=\"{name}\"/>{based}<w:qFormat/>\
+         <w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+    )
+}
+
+fn styles_xml() -> String {
+    const NO_INDENT: &str = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
+    const SINGLE: &str = "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>";
+    let size = |hp: u32| format!("<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/>");
+    let bold = "<w:b/><w:bCs/>";
+    let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
+    let styles = [
+        paragraph_style(
+            "Normal",
+            "Normal",
+            None,
+            "<w:widowControl/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"560\" w:lineRule=\"exact\"/>\
+             <w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/>",
+            &format!("{}{}", rfonts("仿宋"), size(32)),
+        ),
+        paragraph_style(
+            "Title",
+            "Title",
+            Some("Normal"),
+            &format!(
+                "<w:keepNext/><w:keepLines/><w:spacing w:before=\"0\" w:after=\"560\" w:line=\"640\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"center\"/>"
+            ),
+            &format!("{}{bold}{}", rfonts("宋体"), size(36)),
+        ),
+        paragraph_style(
+            "Heading1",
+            "heading 1",
+            Some("Normal"),
+            &format!(
+                "<w:keepNext/><w:keepLines/><w:spacing w:before=\"280\" w:after=\"280\" w:line=\"560\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>"
+            ),
+            &format!("{}{}", rfonts("黑体"), size(32)),
+        ),
+        paragraph_style(
+            "Heading2",
+            "heading 2",
+            Some("Normal"),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"1\"/>",
+            &format!("{}{}", rfonts("黑体"), size(32)),
+        ),
+        paragraph_style(
+            "Heading3",
+            "heading 3",
+            Some("Normal"),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"2\"/>",
+            &format!("{}{bold}{}", rfonts("楷体"), size(32)),
+        ),
+        paragraph_style(
+            "Heading4",
+            "heading 4",
+            Some("Normal"),
+            "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"3\"/>",
+            &format!("{}{bold}{}", rfonts("仿宋"), size(32)),
+        ),
+        paragraph_style(
+            "TableTitle",
+            "Table Title",
+            Some("Normal"),
+            &format!(
+                "<w:keepNext/><w:keepLines/><w:spacing w:before=\"280\" w:after=\"120\" w:line=\"560\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"center\"/><w:outlineLvl w:val=\"1\"/>"
+            ),
+            &format!("{}{bold}{}", rfonts("宋体"), size(32)),
+        ),
+        paragraph_style(
+            "TableMeta",
+            "Table Meta",
+            Some("Normal"),
+            &format!(
+                "<w:keepNext/><w:keepLines/><w:spacing w:before=\"0\" w:after=\"60\" w:line=\"240\" w:lineRule=\"auto\"/>{NO_INDENT}<w:jc w:val=\"left\"/>"
+            ),
+            &format!("{}{}", rfonts("宋体"), size(21)),
+        ),
+        paragraph_style(
+            "TableText",
+            "Table Text",
+            Some("Normal"),
+            &format!("{SINGLE}{NO_INDENT}<w:jc w:val=\"left\"/>"),
+            &format!("{}{}", rfonts("宋体"), size(21)),
+        ),
+        paragraph_style(
+            "Note",
+            "Table Note",
+            Some("Normal"),
+            &format!("<w:spacing w:before=\"60\" w:after=\"240\" w:line=\"240\" w:lineRule=\"auto\"/>{NO_INDENT}"),
+            &format!("{}{}", rfonts("宋体"), size(21)),
+        ),
+        paragraph_style(
+            "Footer",
+            "footer",
+            Some("Normal"),
+            &format!("{SINGLE}{NO_INDENT}<w:jc w:val=\"center\"/>"),
+            &format!("{}{}", rfonts("宋体"), size(28)),
+        ),
+    ];
+    let mut xml = format!(
+        "{XML_DECL}<w:styles xmlns:w=\"{NS_W}\">\
+         <w:docDefaults><w:rPrDefault><w:rPr>{}<w:kern w:val=\"2\"/>{}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\
+         <w:pPrDefault><w:pPr>{SINGLE}</w:pPr></w:pPrDefault></w:docDefaults>",
+        rfonts("仿宋"),
+        size(32)
+    );
+    for style in &styles {
+        xml.push_str(style);
+    }
+    xml.push_str(
+        "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/>\
+         <w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>\
+         <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
+         <w:uiPriority w:val=\"99\"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/>\
+         <w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>",
+    );
+    xml.push_str(&format!(
+        "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:basedOn w:val=\"TableNormal\"/><w:uiPriority w:val=\"59\"/>\
+         <w:pPr>{SINGLE}{NO_INDENT}</w:pPr><w:rPr>{}{}</w:rPr>\
+         <w:tblPr><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr></w:style>",
+        rfonts("宋体"),
+        size(21)
+    ));
+    xml.push_str("</w:styles>");
+    xml
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+/// W3CDTF: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm[:ss[.s+]]TZD`
+/// with TZD `Z` or `±hh:mm`.
+fn is_w3cdtf(s: &str) -> bool {
+    fn num(s: &str, range: std::ops::RangeInclusive<u32>) -> bool {
+        s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse().is_ok_and(|n| range.contains(&n))
+    }
+    let (date, time) = match s.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let date_ok = match parts.as_slice() {
+        [y] => y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()),
+        [y, m] => y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) && num(m, 1..=12),
+        [y, m, d] => y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) && num(m, 1..=12) && num(d, 1..=31),
+        _ => false,
+    };
+    let Some(time) = time else {
+        return date_ok;
+    };
+    if parts.len() != 3 || !date_ok {
+        return false;
+    }
+    let (clock, zone_ok) = if let Some(c) = time.strip_suffix('Z') {
+        (c, true)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let zone = &time[i + 1..];
+        let ok = zone
+            .split_once(':')
+            .is_some_and(|(h, m)| num(h, 0..=23) && num(m, 0..=59));
+        (&time[..i], ok)
+    } else {
+        (time, false)
+    };
+    let (clock, frac) = match clock.split_once('.') {
+        Some((c, f)) => (c, Some(f)),
+        None => (clock, None),
+    };
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    let fields: Vec<&str> = clock.split(':').collect();
+    let clock_ok = match fields.as_slice() {
+        [h, m] => num(h, 0..=23) && num(m, 0..=59) && frac.is_none(),
+        [h, m, sec] => num(h, 0..=23) && num(m, 0..=59) && num(sec, 0..=60),
+        _ => false,
+    };
+    zone_ok && frac_ok && clock_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        for yes in ["2100.32", "0.00", "-12.5", "1,234.50", "12%", "7"] {
+            assert!(is_number(yes), "{yes}");
+        }
+        for no in ["", "-", ".5", "1.", "2022年", "合计", "1.2.3", "abc"] {
+            assert!(!is_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        for yes in [
+            "2022-01-01T00:00:00Z",
+            "2022-01-01",
+            "2022",
+            "2022-01-01T08:00:00+08:00",
+            "2022-01-01T00:00:00.5Z",
+        ] {
+            assert!(is_w3cdtf(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "2022-13-01",
+            "yesterday",
+            "2022-01-01T00:00:00",
+            "2022-01-01T25:00Z",
+        ] {
+            assert!(!is_w3cdtf(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn enumerated_headings() {
+        assert!(is_enumerated("一、部门职责"));
+        assert!(is_enumerated("（一）收入"));
+        assert!(is_enumerated("十二、其他"));
+        assert!(is_enumerated("第一部分"));
+        assert!(!is_enumerated("部门预算收支总表"));
+        assert!(!is_enumerated("一般公共预算支出表"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(esc("a&<>\"'\u{1}\u{b}\u{fffe}b"), "a&amp;&lt;&gt;&quot;&apos;b");
+    }
+}
