@@ -2,79 +2,12 @@
 //! tables of reference 000, cell by cell. The expected figures are read from
 //! the reference text itself (a verbatim fixture), not typed into the test.
 
+mod common;
+
+use common::{PublishedTable, published_tables};
 use gongkai::diag::Diagnostics;
 use gongkai::table::{Table, TableId};
 use std::path::Path;
-
-/// A table as published: header lines above it, data rows after 栏次, its note.
-#[derive(Debug, Default)]
-struct PublishedTable {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    note: Option<String>,
-}
-
-/// Reads the tables of a Word-export text: a title line, tab-indented cells,
-/// blank lines between rows; data rows start after the 栏次 row.
-fn published_tables(text: &str) -> Vec<(String, PublishedTable)> {
-    let titles: Vec<&str> = TableId::ALL.iter().map(|t| t.title()).collect();
-    let mut tables: Vec<(String, PublishedTable)> = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut in_data = false;
-    let mut current: Option<usize> = None;
-    let flush =
-        |row: &mut Vec<String>, tables: &mut Vec<(String, PublishedTable)>, current: Option<usize>, in_data: bool| {
-            if let Some(i) = current {
-                if in_data && !row.is_empty() {
-                    tables[i].1.rows.push(std::mem::take(row));
-                }
-            }
-            row.clear();
-        };
-    for line in text.lines() {
-        let unindented = line.trim_start_matches(' ');
-        let plain = match unindented.find(']') {
-            Some(end) if unindented.starts_with("[bookmark:") => &unindented[end + 1..],
-            _ => unindented,
-        };
-        if let Some(cell) = line.strip_prefix('\t') {
-            let Some(i) = current else { continue };
-            if !in_data
-                && row.is_empty()
-                && tables[i].1.rows.is_empty()
-                && !cell.trim().is_empty()
-                && cell.trim() != "序号"
-            {
-                // Header lines above the column heads: unit, year, unit of amounts.
-                if tables[i].1.header.len() < 3 {
-                    tables[i].1.header.push(cell.trim().to_string());
-                    continue;
-                }
-            }
-            row.push(cell.trim().to_string());
-        } else if line.trim().is_empty() {
-            if !in_data && row.first().is_some_and(|c| c == "栏次") {
-                in_data = true;
-                row.clear();
-            }
-            flush(&mut row, &mut tables, current, in_data);
-        } else if titles.contains(&plain.trim()) {
-            flush(&mut row, &mut tables, current, in_data);
-            tables.push((plain.trim().to_string(), PublishedTable::default()));
-            current = Some(tables.len() - 1);
-            in_data = false;
-        } else if plain.trim().starts_with("注：") {
-            if let Some(i) = current {
-                tables[i].1.note = Some(plain.trim().to_string());
-            }
-        } else {
-            flush(&mut row, &mut tables, current, in_data);
-            current = None;
-        }
-    }
-    flush(&mut row, &mut tables, current, in_data);
-    tables
-}
 
 fn shipped_2022() -> gongkai::Checked {
     let mut diags = Diagnostics::new();
@@ -91,8 +24,7 @@ fn shipped_2022() -> gongkai::Checked {
 }
 
 fn reference_000() -> Vec<(String, PublishedTable)> {
-    let text = std::fs::read_to_string("tests/fixtures/reference/000_1bd74c4de65820db.txt").expect("reference fixture");
-    published_tables(&text)
+    published_tables(&common::reference_000_text())
 }
 
 fn model_rows(table: &Table) -> Vec<Vec<String>> {

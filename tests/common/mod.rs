@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests: the parser of the published
+//! reference text (Word export: tab-indented cells, blank lines between rows).
+
+#![allow(dead_code)]
+
+use gongkai::table::TableId;
+
+/// A table as published: header lines above it, data rows after 栏次, its note.
+#[derive(Debug, Default)]
+pub struct PublishedTable {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub note: Option<String>,
+}
+
+/// Reads the tables of a Word-export text: a title line, tab-indented cells,
+/// blank lines between rows; data rows start after the 栏次 row.
+pub fn published_tables(text: &str) -> Vec<(String, PublishedTable)> {
+    let titles: Vec<&str> = TableId::ALL.iter().map(|t| t.title()).collect();
+    let mut tables: Vec<(String, PublishedTable)> = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut in_data = false;
+    let mut current: Option<usize> = None;
+    let flush =
+        |row: &mut Vec<String>, tables: &mut Vec<(String, PublishedTable)>, current: Option<usize>, in_data: bool| {
+            if let Some(i) = current {
+                if in_data && !row.is_empty() {
+                    tables[i].1.rows.push(std::mem::take(row));
+                }
+            }
+            row.clear();
+        };
+    for line in text.lines() {
+        let unindented = line.trim_start_matches(' ');
+        let plain = match unindented.find(']') {
+            Some(end) if unindented.starts_with("[bookmark:") => &unindented[end + 1..],
+            _ => unindented,
+        };
+        if let Some(cell) = line.strip_prefix('\t') {
+            let Some(i) = current else { continue };
+            if !in_data
+                && row.is_empty()
+                && tables[i].1.rows.is_empty()
+                && !cell.trim().is_empty()
+                && cell.trim() != "序号"
+            {
+                // Header lines above the column heads: unit, year, unit of amounts.
+                if tables[i].1.header.len() < 3 {
+                    tables[i].1.header.push(cell.trim().to_string());
+                    continue;
+                }
+            }
+            row.push(cell.trim().to_string());
+        } else if line.trim().is_empty() {
+            if !in_data && row.first().is_some_and(|c| c == "栏次") {
+                in_data = true;
+                row.clear();
+            }
+            flush(&mut row, &mut tables, current, in_data);
+        } else if titles.contains(&plain.trim()) {
+            flush(&mut row, &mut tables, current, in_data);
+            tables.push((plain.trim().to_string(), PublishedTable::default()));
+            current = Some(tables.len() - 1);
+            in_data = false;
+        } else if plain.trim().starts_with("注：") {
+            if let Some(i) = current {
+                tables[i].1.note = Some(plain.trim().to_string());
+            }
+        } else {
+            flush(&mut row, &mut tables, current, in_data);
+            current = None;
+        }
+    }
+    flush(&mut row, &mut tables, current, in_data);
+    tables
+}
+
+/// The reference text's lines that are not table cells, bookmarks removed.
+pub fn reference_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('\t'))
+        .map(|l| {
+            let l = l.trim_start_matches(' ');
+            match l.find(']') {
+                Some(end) if l.starts_with("[bookmark:") => l[end + 1..].to_string(),
+                _ => l.to_string(),
+            }
+        })
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Reference 000, the published 2022 disclosure.
+pub fn reference_000_text() -> String {
+    std::fs::read_to_string("tests/fixtures/reference/000_1bd74c4de65820db.txt").expect("reference fixture")
+}
