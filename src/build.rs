@@ -54,6 +54,13 @@ pub fn outputs(checked: &[Checked]) -> Result<Vec<OutputFile>, Error> {
     Ok(files)
 }
 
+/// Every file of a site build: the documents, then the portal.
+pub fn site_files(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, Error> {
+    let mut files = outputs(checked)?;
+    files.extend(crate::portal::outputs(checked, content).map_err(|e| Error::Portal(e.to_string()))?);
+    Ok(files)
+}
+
 /// Writes `files` into `output` atomically: a sibling staging folder is
 /// filled, then renamed over the old output.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Error> {

@@ -20,9 +20,11 @@ pub mod diag;
 pub mod facts;
 pub mod load;
 pub mod model;
+pub mod portal;
 pub mod prose;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub enum Error {
     Template(#[from] render::narrative::TemplateError),
     #[error("cannot write `{path}`: {message}")]
     Docx { path: PathBuf, message: String },
+    #[error("portal: {0}")]
+    Portal(String),
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: PathBuf,

@@ -30,6 +30,17 @@ enum Command {
         #[arg(short, long, default_value = "output")]
         output: PathBuf,
     },
+    /// Serve the site locally, rebuilding on changes to content/ and themes/.
+    Serve {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        /// Address to bind; only this machine can connect by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Load, derive and check a content folder; print every finding.
     Check {
         /// The content folder.
@@ -63,6 +74,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { dir, output } => build(&dir, &output),
+        Command::Serve { dir, bind, port } => serve(dir, bind, port),
         Command::Check { dir, format } => check(&dir, format),
         Command::Tables { dir, format } => tables(&dir, format),
         Command::Facts { dir } => facts(&dir),
@@ -123,7 +135,7 @@ fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
         eprintln!("{}; nothing was written", diags.summary());
         return ExitCode::FAILURE;
     }
-    let files = match gongkai::build::outputs(&checked) {
+    let files = match gongkai::build::site_files(&checked, dir) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
@@ -172,6 +184,29 @@ fn facts(dir: &std::path::Path) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
+    if !bind.is_loopback() {
+        eprintln!("warning: serving on {bind}: other machines can reach this preview");
+    }
+    let themes = dir.parent().unwrap_or(std::path::Path::new("")).join("themes");
+    let watch = vec![dir.clone(), themes];
+    let builder = move || {
+        let mut diags = Diagnostics::new();
+        let checked = gongkai::check_site(&dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+        if diags.has_errors() {
+            return Err(format!("{}{}", diags.render_text(), diags.summary()));
+        }
+        gongkai::build::site_files(&checked, &dir).map_err(|e| format!("error: {e}"))
+    };
+    match gongkai::serve::serve((bind, port).into(), watch, Box::new(builder)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot serve on {bind}:{port}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn tables(dir: &std::path::Path, format: Format) -> ExitCode {

@@ -21,6 +21,9 @@ use std::fmt::Write as _;
 pub struct Rendered {
     /// The document, markers stripped.
     pub markdown: String,
+    /// The same with every figure's marker kept, for renderers that link
+    /// figures to their sources (the portal).
+    pub marked: String,
     /// Every figure printed, with its fact or cell id and position.
     pub figures: Vec<Placed>,
     /// The rendered narrative sections (id → clean text), for prose checks.
@@ -131,6 +134,7 @@ pub fn render(
         .map(|(id, text)| (id, markers::extract(&text).map(|e| e.clean).unwrap_or(text)))
         .collect();
     Some(Rendered {
+        marked: out,
         markdown: extracted.clean,
         figures: extracted.figures,
         sections,

@@ -1,0 +1,244 @@
+//! HTML fragments of a department page: tables with a stable anchor on every
+//! row and cell, and the narrative with every figure linked to the table cell
+//! it comes from.
+//!
+//! All text is escaped here; raw HTML in author Markdown is dropped, never
+//! passed through.
+
+use crate::facts::Facts;
+use crate::render::markers;
+use crate::table::{Cell, Table, TableId};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A stable fragment-safe token for ids: ASCII alphanumerics and `-`; other
+/// characters are hex-encoded.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    out
+}
+
+/// The id of a table row: `r-<table>-<row>`.
+pub fn row_id(table: TableId, row: &str) -> String {
+    format!("r-{}-{}", table.slug(), slug(row))
+}
+
+/// The id of a table cell: `c-<table>-<row>-<column>`.
+pub fn cell_id(table: TableId, row: &str, column: usize) -> String {
+    format!("c-{}-{}-{column}", table.slug(), slug(row))
+}
+
+/// The cell a marker id points at (`cell:<slug>:<row>:<col>` or a fact id).
+fn target_of(id: &str, facts: &Facts, tables: &[&Table]) -> Option<String> {
+    if let Some(rest) = id.strip_prefix("cell:") {
+        let (head, column) = rest.rsplit_once(':')?;
+        let (table_slug, row) = head.split_once(':')?;
+        let table = tables.iter().find(|t| t.id.slug() == table_slug)?;
+        return Some(cell_id(table.id, row, column.parse().ok()?));
+    }
+    let cell = facts.get(id)?.cell.as_ref()?;
+    let table = tables.iter().find(|t| t.id == cell.table)?;
+    let column = table.columns.iter().position(|c| *c == cell.column)?;
+    Some(cell_id(cell.table, &cell.row, column))
+}
+
+/// A table as semantic HTML: caption, column headers with scope, the label
+/// cell of each row as a row header, ids on rows and cells.
+pub fn table(table: &Table, caption: &str, numbered: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"cap-{0}\" tabindex=\"0\"><table id=\"t-{0}\" class=\"budget\"><caption id=\"cap-{0}\">{1}</caption><thead><tr>",
+        table.id.slug(),
+        escape(caption)
+    ));
+    for column in &table.columns {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(display_header(column))));
+    }
+    out.push_str("</tr>");
+    if numbered {
+        out.push_str("<tr class=\"lanci\"><th scope=\"row\">栏次</th>");
+        for i in 1..table.columns.len() {
+            out.push_str(&format!("<td>{i}</td>"));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</thead><tbody>");
+    let label_column = label_column(table);
+    for row in &table.rows {
+        let class = if row.key == "total" || row.key == "this-year" || row.key == "subtotal" {
+            " class=\"total\""
+        } else {
+            ""
+        };
+        out.push_str(&format!("<tr id=\"{}\"{class}>", row_id(table.id, &row.key)));
+        for (i, cell) in row.cells.iter().enumerate() {
+            let id = cell_id(table.id, &row.key, i);
+            match cell {
+                Cell::Amount(f) => out.push_str(&format!(
+                    "<td id=\"{id}\" class=\"num{}\">{}</td>",
+                    if f.declared { " declared" } else { "" },
+                    f.text()
+                )),
+                Cell::Text(s) if i == label_column => out.push_str(&format!(
+                    "<th scope=\"row\" id=\"{id}\" class=\"indent-{}\">{}</th>",
+                    row.indent,
+                    escape(s)
+                )),
+                Cell::Text(s) => out.push_str(&format!("<td id=\"{id}\">{}</td>", escape(s))),
+                Cell::Blank => out.push_str(&format!("<td id=\"{id}\"></td>")),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    if let Some(note) = &table.note {
+        out.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
+    }
+    out
+}
+
+/// The column holding a row's name (科目名称, 项目 …).
+fn label_column(table: &Table) -> usize {
+    ["科目名称", "收入项目", "项目", "单位名称", "项目名称"]
+        .iter()
+        .find_map(|label| table.columns.iter().position(|c| c == label))
+        .unwrap_or(0)
+}
+
+fn display_header(column: &str) -> &str {
+    match column {
+        "收入预算数" | "支出预算数" => "预算数",
+        "收入金额" => "金额",
+        "支出合计" => "合计",
+        other => other,
+    }
+}
+
+/// Renders narrative Markdown (from the document) to HTML. Figures become
+/// links to their cells; raw HTML is dropped; table headers get a scope.
+pub fn narrative(markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) -> String {
+    let events = Parser::new_ext(markdown_with_markers, Options::ENABLE_TABLES).filter_map(|event| match event {
+        Event::Html(_) | Event::InlineHtml(_) => None,
+        Event::Text(text) if markers::contains_marker_chars(&text) => {
+            Some(Event::InlineHtml(figures(&text, facts, tables).into()))
+        }
+        Event::Start(Tag::Heading { level, .. }) => {
+            // Headings of the document shift one level down under the page's h1/h2.
+            let level = match level as usize + 1 {
+                1 | 2 => pulldown_cmark::HeadingLevel::H3,
+                3 => pulldown_cmark::HeadingLevel::H3,
+                4 => pulldown_cmark::HeadingLevel::H4,
+                5 => pulldown_cmark::HeadingLevel::H5,
+                _ => pulldown_cmark::HeadingLevel::H6,
+            };
+            Some(Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            }))
+        }
+        Event::End(TagEnd::Heading(level)) => {
+            let level = match level as usize + 1 {
+                1..=3 => pulldown_cmark::HeadingLevel::H3,
+                4 => pulldown_cmark::HeadingLevel::H4,
+                5 => pulldown_cmark::HeadingLevel::H5,
+                _ => pulldown_cmark::HeadingLevel::H6,
+            };
+            Some(Event::End(TagEnd::Heading(level)))
+        }
+        other => Some(other),
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.replace("<th>", "<th scope=\"col\">")
+        .replace(
+            "<table>",
+            "<div class=\"table-scroll\" tabindex=\"0\"><table class=\"budget\">",
+        )
+        .replace("</table>", "</table></div>")
+}
+
+/// Text with figure markers → escaped HTML with each figure linked.
+fn figures(text: &str, facts: &Facts, tables: &[&Table]) -> String {
+    let Ok(extracted) = markers::extract(text) else {
+        return escape(
+            &text
+                .chars()
+                .filter(|c| !markers::contains_marker_chars(&c.to_string()))
+                .collect::<String>(),
+        );
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    for f in &extracted.figures {
+        out.push_str(&escape(&extracted.clean[at..f.offset]));
+        let label = facts.get(&f.id).map(|x| x.label).unwrap_or_default();
+        match target_of(&f.id, facts, tables) {
+            Some(target) if f.id.starts_with("cell:") => out.push_str(&format!(
+                "<span class=\"cellref\" data-cell=\"{target}\">{}</span>",
+                escape(&f.text)
+            )),
+            Some(target) => out.push_str(&format!(
+                "<a class=\"fig\" href=\"#{target}\" data-cell=\"{target}\" title=\"{}：见表格\">{}</a>",
+                escape(label),
+                escape(&f.text)
+            )),
+            None => out.push_str(&format!(
+                "<span class=\"fig derived\" title=\"{}\">{}</span>",
+                escape(label),
+                escape(&f.text)
+            )),
+        }
+        at = f.offset + f.text.len();
+    }
+    out.push_str(&escape(&extracted.clean[at..]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_fragment_safe() {
+        assert_eq!(cell_id(TableId::Summary, "201", 2), "c-summary-201-2");
+        assert_eq!(row_id(TableId::Sangong, "car-running"), "r-sangong-car-running");
+        assert_eq!(slug("a b"), "a_20b");
+    }
+
+    #[test]
+    fn raw_html_in_markdown_is_dropped_and_text_escaped() {
+        let html = narrative(
+            "<script>alert(1)</script>\n\n段落 <b>粗</b> & \\<i\\>",
+            &Facts::default(),
+            &[],
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("&amp;"), "{html}");
+        assert!(html.contains("&lt;i&gt;"), "{html}");
+    }
+}

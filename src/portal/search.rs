@@ -1,0 +1,313 @@
+//! Offline search for Chinese text: an index built at build time.
+//!
+//! The portal is static files only (no server, no external requests), so the
+//! build writes one JSON index, `search-index.json` at the site root, and
+//! `themes/default/portal/static/search.js` searches it in the browser. The
+//! Rust [`search`] here runs the same algorithm, for tests and a future CLI;
+//! `tests/search.rs` checks, when `node` is installed, that the two agree.
+//!
+//! # Tokens
+//!
+//! Chinese has no spaces between words, so the index holds character bigrams
+//! rather than words ([`tokens`] is the one rule, for the index and the query):
+//!
+//! * CJK ideographs (U+3007 〇, U+3400–4DBF, U+4E00–9FFF, U+F900–FAFF,
+//!   U+20000–323AF) form runs; a run of two or more characters gives its
+//!   overlapping bigrams (人大常委 → 人大, 大常, 常委), a run of one character
+//!   gives that character alone (`2022年XBRL` → `2022`, `年`, `xbrl`).
+//! * ASCII letters and digits, and their full-width forms (２０２２, ＸＢＲＬ),
+//!   form words, lowercased.
+//! * Quotation and book-title marks (`"` ＂ “ ” ‘ ’ 「 」 『 』 《 》 〈 〉) are
+//!   dropped *without* separating: disclosures write 财政拨款“三公”经费, and a
+//!   search for 三公经费 must find it (the run is 三公经费, bigram 公经 included).
+//! * Everything else (punctuation, spaces, other scripts) separates tokens and
+//!   is dropped. A switch between CJK and a word also separates.
+//!
+//! # Search
+//!
+//! The query is tokenized the same way, repeated tokens counted once. A
+//! document matches when it contains **every** query token. A query token that
+//! is a single CJK character (a one-character query, or a lone character such
+//! as 年 in `2022年`) matches every index token containing that character, since
+//! the index holds it inside bigrams (年度, 度预) and alone only where it
+//! stood alone; otherwise a query token matches the equal index token only. A
+//! query token's frequency in a document is the sum of the counts of the index
+//! tokens it matches. Matches are ranked by
+//!
+//! 1. title hits, descending: how many query tokens match a token of the title;
+//! 2. frequency, descending: the sum over the query tokens;
+//! 3. document index, ascending (the index holds documents sorted by url).
+//!
+//! # Index format
+//!
+//! Compact JSON (no whitespace, UTF-8 unescaped), deterministic for the same
+//! set of documents whatever their order:
+//!
+//! ```json
+//! {"docs":[{"u":"2022/101/","t":"…","y":2022,"d":"…","s":"…"}],
+//!  "postings":{"2022":[[0,3],[1,2]],"三公":[[0,5]]}}
+//! ```
+//!
+//! * `docs`: the documents sorted by url; a document's position in this list
+//!   is its *docIndex*. `u` url relative to the site root, `t` title, `y`
+//!   year, `d` department, `s` snippet source: the text's whitespace collapsed
+//!   to single spaces, its first [`SNIPPET_CHARS`] characters, `…` if cut.
+//! * `postings`: token → `[[docIndex, count], …]`, tokens sorted (a
+//!   `BTreeMap`), each list sorted by docIndex. Counts are over the title,
+//!   department, year and text, each tokenized separately (no bigram spans
+//!   two fields), so a page is found by its title or department even when its
+//!   text does not repeat them.
+//!
+//! Size: measured on the shipped content (`index_size_estimate` in
+//! `tests/search.rs`), the index is about as large as the text it indexes
+//! (≈1 KB per KB, ≈0.28 deflated). A 40 KB department-year has ≈2,700 distinct
+//! tokens, so each department adds ≈25–30 KB of postings plus ≈0.7 KB of `docs`.
+//! For ~15,000 departments one file (hundreds of MB) is too big to fetch; the
+//! index could then be sharded by token prefix (e.g. `search-index/<first
+//! character's code point mod N>.json`, plus one `docs` file), the browser
+//! fetching only the shards of the query's tokens. Not built yet.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Characters of a document's text kept as its snippet source (`s`).
+pub const SNIPPET_CHARS: usize = 200;
+
+/// A page to index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Url relative to the site root, e.g. `2022/101/`.
+    pub url: String,
+    /// Page title, e.g. 张家口市人大常委会办公室2022年部门预算.
+    pub title: String,
+    pub year: u16,
+    /// Department name.
+    pub department: String,
+    /// The page's visible text.
+    pub text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Index {
+    docs: Vec<IndexDoc>,
+    postings: BTreeMap<String, Vec<(u32, u32)>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IndexDoc {
+    u: String,
+    t: String,
+    y: u16,
+    d: String,
+    s: String,
+}
+
+/// Builds the index: a compact JSON string the browser loads
+/// (`search-index.json`). See the module documentation for the format.
+pub fn build_index(docs: &[SearchDoc]) -> String {
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by(|a, b| (&a.url, &a.title, a.year).cmp(&(&b.url, &b.title, b.year)));
+
+    let mut index = Index {
+        docs: Vec::with_capacity(sorted.len()),
+        postings: BTreeMap::new(),
+    };
+    for (i, doc) in sorted.into_iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
+            for token in tokens(field) {
+                *counts.entry(token).or_default() += 1;
+            }
+        }
+        for (token, count) in counts {
+            index.postings.entry(token).or_default().push((i, count));
+        }
+        index.docs.push(IndexDoc {
+            u: doc.url.clone(),
+            t: doc.title.clone(),
+            y: doc.year,
+            d: doc.department.clone(),
+            s: snippet(&doc.text),
+        });
+    }
+    // Strings, integers and maps with string keys always serialize.
+    serde_json::to_string(&index).unwrap_or_default()
+}
+
+/// The snippet source: whitespace collapsed, the first [`SNIPPET_CHARS`]
+/// characters, `…` when cut.
+fn snippet(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = collapsed.chars();
+    let mut out: String = chars.by_ref().take(SNIPPET_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Whether `c` is a CJK ideograph for tokenizing (the ranges search.js uses).
+pub fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+}
+
+enum Class {
+    Cjk(char),
+    Word(char),
+    /// Quotation and book-title marks: dropped, the run goes on.
+    Transparent,
+    Separator,
+}
+
+/// Whether `c` is dropped without ending a run (the marks search.js skips).
+pub fn is_transparent(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '＂' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '《' | '》' | '〈' | '〉'
+    )
+}
+
+fn classify(c: char) -> Class {
+    let c = match u32::from(c) {
+        // Full-width digits and Latin letters → ASCII.
+        cp @ (0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(cp - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    if c.is_ascii_alphanumeric() {
+        Class::Word(c.to_ascii_lowercase())
+    } else if is_cjk(c) {
+        Class::Cjk(c)
+    } else if is_transparent(c) {
+        Class::Transparent
+    } else {
+        Class::Separator
+    }
+}
+
+fn flush_run(run: &mut Vec<char>, out: &mut Vec<String>) {
+    match run.as_slice() {
+        [] => {}
+        [c] => out.push(c.to_string()),
+        chars => out.extend(chars.windows(2).map(|w| w.iter().collect())),
+    }
+    run.clear();
+}
+
+fn flush_word(word: &mut String, out: &mut Vec<String>) {
+    if !word.is_empty() {
+        out.push(std::mem::take(word));
+    }
+}
+
+/// The tokens of a text as the index and the query both see them, in text
+/// order with repeats: CJK runs as overlapping character bigrams (a one-character
+/// run as that character), ASCII (and full-width) letters/digits as lowercase
+/// words; quotation marks dropped within a run, other punctuation and
+/// characters dropped as separators. search.js implements the
+/// same rule; see the module documentation.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        match classify(c) {
+            Class::Cjk(c) => {
+                flush_word(&mut word, &mut out);
+                run.push(c);
+            }
+            Class::Word(c) => {
+                flush_run(&mut run, &mut out);
+                word.push(c);
+            }
+            Class::Transparent => {}
+            Class::Separator => {
+                flush_run(&mut run, &mut out);
+                flush_word(&mut word, &mut out);
+            }
+        }
+    }
+    flush_run(&mut run, &mut out);
+    flush_word(&mut word, &mut out);
+    out
+}
+
+/// The query's tokens, repeats removed, first occurrence order.
+fn query_tokens(query: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    tokens(query).into_iter().filter(|t| seen.insert(t.clone())).collect()
+}
+
+/// The CJK character a query token stands for when it is a lone character.
+fn lone_cjk(token: &str) -> Option<char> {
+    let mut chars = token.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if is_cjk(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Whether a query token matches an index token.
+fn matches(query_token: &str, index_token: &str) -> bool {
+    match lone_cjk(query_token) {
+        Some(c) => index_token.contains(c),
+        None => query_token == index_token,
+    }
+}
+
+/// Search in Rust (the algorithm of search.js): the urls of the documents
+/// containing all query tokens, best first (title hits, then frequency, then
+/// index order). No tokens, no match or an unreadable index: empty.
+pub fn search(index_json: &str, query: &str) -> Vec<String> {
+    let Ok(index) = serde_json::from_str::<Index>(index_json) else {
+        return Vec::new();
+    };
+    let query = query_tokens(query);
+    if query.is_empty() {
+        return Vec::new();
+    }
+
+    // docIndex → summed frequency, narrowed token by token.
+    let mut found: Option<BTreeMap<u32, u64>> = None;
+    for q in &query {
+        let mut freq: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut add = |list: &[(u32, u32)]| {
+            for &(doc, count) in list {
+                *freq.entry(doc).or_default() += u64::from(count);
+            }
+        };
+        if lone_cjk(q).is_some() {
+            index
+                .postings
+                .iter()
+                .filter(|(t, _)| matches(q, t))
+                .for_each(|(_, list)| add(list));
+        } else if let Some(list) = index.postings.get(q) {
+            add(list);
+        }
+        found = Some(match found {
+            None => freq,
+            Some(prev) => prev
+                .into_iter()
+                .filter_map(|(doc, f)| freq.get(&doc).map(|g| (doc, f + g)))
+                .collect(),
+        });
+    }
+
+    let mut ranked: Vec<(usize, u64, u32)> = found
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&(doc, _)| (doc as usize) < index.docs.len())
+        .map(|(doc, freq)| {
+            let title = tokens(&index.docs[doc as usize].t);
+            let hits = query.iter().filter(|q| title.iter().any(|t| matches(q, t))).count();
+            (hits, freq, doc)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked
+        .into_iter()
+        .map(|(_, _, doc)| index.docs[doc as usize].u.clone())
+        .collect()
+}
