@@ -198,7 +198,7 @@ fn figures(text: &str, facts: &Facts, tables: &[&Table]) -> String {
         let label = facts.get(&f.id).map(|x| x.label).unwrap_or_default();
         match target_of(&f.id, facts, tables) {
             Some(target) if f.id.starts_with("cell:") => out.push_str(&format!(
-                "<span class=\"cellref\" data-cell=\"{target}\">{}</span>",
+                "<span class=\"cellref\" id=\"{target}\">{}</span>",
                 escape(&f.text)
             )),
             Some(target) => out.push_str(&format!(

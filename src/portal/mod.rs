@@ -292,7 +292,7 @@ fn department_page(c: &Checked, years_of: &BTreeMap<&str, Vec<u16>>) -> Result<s
         "unit": { "code": u.code, "name": u.name, "level": u.level, "locality": u.locality, "province": u.province },
         "year": u.year,
         "headlines": headlines,
-        "charts": department_charts(c, &tables),
+        "charts": department_charts(c),
         "tables": nine,
         "narrative": narrative,
         "other_years": others,
@@ -354,14 +354,11 @@ fn department_downloads(c: &Checked) -> Result<Vec<OutputFile>, PortalError> {
     Ok(files)
 }
 
-/// The charts of a department page, from figures the tables show.
-fn department_charts(c: &Checked, tables: &[&Table]) -> Vec<String> {
+/// The charts of a department page, from figures the tables show. A chart is
+/// one image to assistive technology (`role="img"` with its text alternative),
+/// so its bars carry no links: nested controls would be unreachable.
+fn department_charts(c: &Checked) -> Vec<String> {
     let mut out = Vec::new();
-    let link = |table: TableId, row: &str, column: &str| -> Option<String> {
-        let t = tables.iter().find(|t| t.id == table)?;
-        let i = t.columns.iter().position(|c| *c == column)?;
-        Some(format!("#{}", html::cell_id(table, row, i)))
-    };
     if let Some(t3) = c.derived.table(TableId::Expenditure) {
         let bars: Vec<Bar> = t3
             .rows
@@ -374,7 +371,7 @@ fn department_charts(c: &Checked, tables: &[&Table]) -> Vec<String> {
                     label: name,
                     value,
                     compare: None,
-                    href: link(TableId::Expenditure, &r.key, "合计"),
+                    href: None,
                 })
             })
             .collect();
@@ -391,15 +388,11 @@ fn department_charts(c: &Checked, tables: &[&Table]) -> Vec<String> {
             .iter()
             .map(|(fact, label)| {
                 let f = c.facts.get(fact)?;
-                let href = f
-                    .cell
-                    .as_ref()
-                    .and_then(|cell| link(cell.table, &cell.row, cell.column));
                 Some(Bar {
                     label: (*label).to_string(),
                     value: f.figure.shown,
                     compare: None,
-                    href,
+                    href: None,
                 })
             })
             .collect();
@@ -437,10 +430,7 @@ fn department_charts(c: &Checked, tables: &[&Table]) -> Vec<String> {
                     label: (*label).to_string(),
                     value: f.figure.shown,
                     compare: has_prior.then(|| c.facts.get(before).map(|p| p.figure.shown).unwrap_or_default()),
-                    href: f
-                        .cell
-                        .as_ref()
-                        .and_then(|cell| link(cell.table, &cell.row, cell.column)),
+                    href: None,
                 })
             })
             .collect();
