@@ -122,3 +122,27 @@ fn department_page_stays_under_150_kb() {
 fn two_builds_are_byte_identical() {
     assert_eq!(site(), site());
 }
+
+#[test]
+fn a_site_overrides_theme_files_one_by_one() {
+    let root = std::env::temp_dir().join(format!("gongkai-theme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let content = root.join("content/2022/101");
+    std::fs::create_dir_all(&content).unwrap();
+    for entry in std::fs::read_dir("content/2022/101").unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), content.join(entry.file_name())).unwrap();
+    }
+    let theme = root.join("themes/default/portal/static");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(theme.join("style.css"), "/* the bureau's own style */\n").unwrap();
+    let mut diags = Diagnostics::new();
+    let checked = gongkai::check_site(&root.join("content"), &mut diags).unwrap();
+    let files = gongkai::build::site_files(&checked, &root.join("content")).unwrap();
+    let _ = std::fs::remove_dir_all(&root);
+    let css = files.iter().find(|f| f.path == Path::new("static/style.css")).unwrap();
+    assert_eq!(css.bytes, b"/* the bureau's own style */\n");
+    // Files the site did not override come from the default theme.
+    let js = files.iter().find(|f| f.path == Path::new("static/fig.js")).unwrap();
+    assert!(String::from_utf8_lossy(&js.bytes).contains("Progressive enhancement"));
+}
