@@ -61,9 +61,45 @@ pub fn site_files(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>
     Ok(files)
 }
 
+/// The manifest of a build: each output file's content hash, so the next
+/// build can tell what changed.
+const MANIFEST: &str = ".gongkai-manifest";
+
+/// FNV-1a 64: a stable content hash (the std hasher may change between releases).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn read_manifest(output: &Path) -> std::collections::BTreeMap<String, u64> {
+    std::fs::read_to_string(output.join(MANIFEST))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (hash, path) = l.split_once(' ')?;
+            Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .collect()
+}
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written because they are new or changed.
+    pub written: usize,
+    /// Files carried over from the previous output unchanged (hard-linked).
+    pub unchanged: usize,
+    /// Files of the previous output that are gone.
+    pub removed: usize,
+}
+
 /// Writes `files` into `output` atomically: a sibling staging folder is
-/// filled, then renamed over the old output.
-pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
+/// filled, then renamed over the old output, so readers see the old site or
+/// the new one, never a mix. Files whose content hash matches the previous
+/// build's manifest are hard-linked from the old output instead of written
+/// again (a copy where links are not possible).
+pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -77,16 +113,39 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Error
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
+    let previous = read_manifest(output);
+    let mut stats = WriteStats::default();
     let _ = std::fs::remove_dir_all(&staging);
     let result = (|| {
+        let mut manifest = String::new();
         for file in files {
+            let key = file.path.to_string_lossy().replace('\\', "/");
+            if key.starts_with('/') || key.split('/').any(|s| s == ".." || s.is_empty()) {
+                return Err(Error::Portal(format!("refusing to write outside the output: {key}")));
+            }
+            let hash = content_hash(&file.bytes);
+            manifest.push_str(&format!("{hash:016x} {key}\n"));
             let path = staging.join(&file.path);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(io(dir))?;
             }
-            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+            let before = output.join(&file.path);
+            let same = previous.get(&key) == Some(&hash)
+                && std::fs::metadata(&before).is_ok_and(|m| m.len() == file.bytes.len() as u64);
+            if same && (std::fs::hard_link(&before, &path).is_ok() || std::fs::copy(&before, &path).is_ok()) {
+                stats.unchanged += 1;
+            } else {
+                std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+                stats.written += 1;
+            }
         }
         std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+        let manifest_path = staging.join(MANIFEST);
+        std::fs::write(&manifest_path, manifest).map_err(io(&manifest_path))?;
+        stats.removed = previous
+            .keys()
+            .filter(|k| !files.iter().any(|f| f.path.to_string_lossy() == k.as_str()))
+            .count();
         if output.exists() {
             std::fs::rename(output, &old).map_err(io(output))?;
         }
@@ -100,5 +159,5 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Error
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
-    result
+    result.map(|()| stats)
 }

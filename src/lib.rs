@@ -12,12 +12,16 @@
 //! English or pinyin in code; `docs/glossary.md` maps them to Chinese.
 
 pub mod amount;
+pub mod author;
 pub mod build;
 pub mod check;
 pub mod codes;
 pub mod derive;
 pub mod diag;
+pub mod diff;
+pub mod emit;
 pub mod facts;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod portal;

@@ -110,6 +110,18 @@ pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnosti
         .unwrap_or_default();
     let prior = loader.file("prior.yaml", FileCtx::prior);
     let narrative = loader.file("narrative.yaml", FileCtx::narrative).unwrap_or_default();
+    let corrections = loader
+        .file("corrections.yaml", |ctx, raw: schema::CorrectionsFile, _| {
+            raw.corrections
+                .iter()
+                .map(|c| Correction {
+                    date: ctx.text(&c.date).value,
+                    note: ctx.plain(&c.note),
+                    changes: c.changes.iter().map(|t| ctx.text(t).value).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let sections = load_sections(dir, diags);
 
     Some(Disclosure {
@@ -126,6 +138,7 @@ pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnosti
         prior,
         narrative,
         sections,
+        corrections,
     })
 }
 
@@ -231,6 +244,7 @@ has_amount_unit!(
 );
 impl HasAmountUnit for schema::OrganisationFile {}
 impl HasAmountUnit for schema::NarrativeFile {}
+impl HasAmountUnit for schema::CorrectionsFile {}
 
 impl<'a> FolderLoader<'a> {
     fn file<R, M>(&mut self, name: &str, convert: impl FnOnce(&FileCtx<'a>, R, &mut Diagnostics) -> M) -> Option<M>

@@ -30,6 +30,56 @@ enum Command {
         #[arg(short, long, default_value = "output")]
         output: PathBuf,
     },
+    /// Scaffold a department-year with every file and field explained.
+    New {
+        /// Department code, e.g. 101.
+        #[arg(long)]
+        code: String,
+        /// Department name.
+        #[arg(long)]
+        name: String,
+        /// Budget year.
+        #[arg(long)]
+        year: u16,
+        /// Government level: 省级 / 市级 / 县级 / 区级 / 乡镇级.
+        #[arg(long, default_value = "市级")]
+        level: String,
+        /// Locality, e.g. 张家口市.
+        #[arg(long)]
+        locality: String,
+        /// Province, e.g. 河北省.
+        #[arg(long)]
+        province: Option<String>,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Draft next year's department-year from this year's (DIR is e.g. content/2022/101).
+    Rollover {
+        dir: PathBuf,
+        /// The new year (default: the next one).
+        #[arg(long)]
+        to: Option<u16>,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List what changed between two content folders (or `git:REV`): every
+    /// figure, text and output.
+    Diff {
+        old: String,
+        new: String,
+        /// For `git:REV` sides: the content folder's path in the repository.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Record the figure changes as a 更正说明 (corrections.yaml) in each
+        /// changed department-year of NEW.
+        #[arg(long)]
+        write_corrections: bool,
+    },
     /// Serve the site locally, rebuilding on changes to content/ and themes/.
     Serve {
         /// The content folder.
@@ -75,6 +125,34 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { dir, output } => build(&dir, &output),
         Command::Serve { dir, bind, port } => serve(dir, bind, port),
+        Command::New {
+            code,
+            name,
+            year,
+            level,
+            locality,
+            province,
+            content,
+            force,
+        } => new_department(
+            gongkai::author::NewDepartment {
+                code,
+                name,
+                year,
+                level,
+                province,
+                locality,
+            },
+            &content,
+            force,
+        ),
+        Command::Rollover { dir, to, force } => rollover(&dir, to, force),
+        Command::Diff {
+            old,
+            new,
+            content,
+            write_corrections,
+        } => diff(&old, &new, &content, write_corrections),
         Command::Check { dir, format } => check(&dir, format),
         Command::Tables { dir, format } => tables(&dir, format),
         Command::Facts { dir } => facts(&dir),
@@ -142,16 +220,21 @@ fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = gongkai::build::write_atomically(output, &files) {
-        eprintln!("error: {e}; the previous output is unchanged");
-        return ExitCode::FAILURE;
-    }
+    let stats = match gongkai::build::write_atomically(output, &files) {
+        Ok(stats) => stats,
+        Err(e) => {
+            eprintln!("error: {e}; the previous output is unchanged");
+            return ExitCode::FAILURE;
+        }
+    };
     eprintln!(
-        "built {} department-year{} into {}: {} files ({})",
+        "built {} department-year{} into {}: {} files, {} written, {} unchanged ({})",
         checked.len(),
         if checked.len() == 1 { "" } else { "s" },
         output.display(),
         files.len(),
+        stats.written,
+        stats.unchanged,
         diags.summary()
     );
     ExitCode::SUCCESS
@@ -182,6 +265,149 @@ fn facts(dir: &std::path::Path) -> ExitCode {
     if diags.has_errors() {
         eprint!("{}", diags.render_text());
         return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn new_department(n: gongkai::author::NewDepartment, content: &std::path::Path, force: bool) -> ExitCode {
+    let dir = content.join(n.year.to_string()).join(&n.code);
+    let result = gongkai::author::scaffold(&n).and_then(|files| gongkai::author::write_files(&dir, &files, force));
+    match result {
+        Ok(()) => {
+            eprintln!(
+                "created {}: fill in the figures, then run `gongkai check {}`",
+                dir.display(),
+                content.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let site_codes = gongkai::codes::SiteCodes::default();
+    let Some(disclosure) = gongkai::load::load_disclosure(dir, &site_codes, &mut diags) else {
+        eprint!("{}", diags.render_text());
+        eprintln!(
+            "error: `{}` is not a department-year (no readable unit.yaml)",
+            dir.display()
+        );
+        return ExitCode::FAILURE;
+    };
+    if diags.has_errors() {
+        eprint!("{}", diags.render_text());
+        eprintln!("error: fix these errors before rolling over");
+        return ExitCode::FAILURE;
+    }
+    let derived = gongkai::derive::derive(&disclosure, &mut diags);
+    let facts = gongkai::facts::Facts::build(&disclosure, &derived);
+    let from = disclosure.unit.year;
+    let to = to.unwrap_or(from + 1);
+    let checked = gongkai::Checked {
+        disclosure,
+        derived,
+        facts,
+        document: None,
+    };
+    let target = dir
+        .parent()
+        .and_then(|p| p.parent())
+        .unwrap_or(std::path::Path::new("."));
+    let out = target.join(to.to_string()).join(&checked.disclosure.unit.code);
+    let result =
+        gongkai::author::rollover(&checked, to).and_then(|files| gongkai::author::write_files(&out, &files, force));
+    match result {
+        Ok(()) => {
+            eprintln!(
+                "drafted {} from {from}: figures are last year's drafts, totals are derived again, {from} figures are in prior.yaml",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One side of a diff, checked and built in memory.
+struct Side {
+    /// A temporary export of a git revision, removed afterwards.
+    tmp: Option<PathBuf>,
+    checked: Vec<gongkai::Checked>,
+    files: Vec<gongkai::build::OutputFile>,
+}
+
+fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool) -> ExitCode {
+    let side = |name: &str| -> Result<Side, String> {
+        let (dir, tmp) = gongkai::diff::resolve_side(name, content)?;
+        let mut diags = Diagnostics::new();
+        let checked = gongkai::check_site(&dir, &mut diags).map_err(|e| format!("{name}: {e}"))?;
+        if diags.has_errors() {
+            return Err(format!("{}{name}: {}", diags.render_text(), diags.summary()));
+        }
+        let files = gongkai::build::site_files(&checked, &dir).map_err(|e| format!("{name}: {e}"))?;
+        Ok(Side { tmp, checked, files })
+    };
+    let (a, b) = match (side(old), side(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let changes = gongkai::diff::diff(&a.checked, &b.checked, &a.files, &b.files);
+    for tmp in [&a.tmp, &b.tmp].into_iter().flatten() {
+        let _ = std::fs::remove_dir_all(tmp);
+    }
+    let (figures, outputs): (Vec<_>, Vec<_>) = changes
+        .iter()
+        .partition(|c| !matches!(c, gongkai::diff::Change::Output { .. }));
+    for c in &figures {
+        println!("{c}");
+    }
+    for c in &outputs {
+        println!("{c}");
+    }
+    eprintln!("{} changes of content, {} outputs change", figures.len(), outputs.len());
+    if write_corrections {
+        if b.tmp.is_some() {
+            eprintln!("error: --write-corrections needs NEW to be a content folder, not a git revision");
+            return ExitCode::FAILURE;
+        }
+        for c in &b.checked {
+            let label = format!(
+                "{}年 {}{}",
+                c.disclosure.unit.year, c.disclosure.unit.code, c.disclosure.unit.name
+            );
+            let mine: Vec<&gongkai::diff::Change> = figures
+                .iter()
+                .copied()
+                .filter(|ch| match ch {
+                    gongkai::diff::Change::Cell { unit, .. } | gongkai::diff::Change::Fact { unit, .. } => {
+                        *unit == label
+                    }
+                    _ => false,
+                })
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let path = c.disclosure.dir.join("corrections.yaml");
+            let existing = std::fs::read_to_string(&path).ok();
+            let text = gongkai::diff::corrections_yaml(existing.as_deref(), &gongkai::diff::today(), &mine);
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!("wrote {}: review the note before republishing", path.display());
+        }
     }
     ExitCode::SUCCESS
 }

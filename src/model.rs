@@ -45,6 +45,16 @@ pub struct Disclosure {
     pub narrative: Narrative,
     /// Author overrides of section texts: `sections/<id>.md`, id → source.
     pub sections: std::collections::BTreeMap<String, Located<String>>,
+    /// 更正说明, oldest first.
+    pub corrections: Vec<Correction>,
+}
+
+/// One correction notice of a republished disclosure.
+#[derive(Clone, Debug)]
+pub struct Correction {
+    pub date: String,
+    pub note: Option<String>,
+    pub changes: Vec<String>,
 }
 
 /// 单位信息

@@ -423,3 +423,24 @@ pub struct GlossaryEntry {
     pub term: Text,
     pub definition: Text,
 }
+
+/// 更正说明 of a republished disclosure (`corrections.yaml`), usually written
+/// by `gongkai diff --write-corrections` and edited by the author.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionsFile {
+    #[serde(default)]
+    pub corrections: Vec<CorrectionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionEntry {
+    /// Date of the correction, e.g. 2022-03-01.
+    pub date: Text,
+    /// What was corrected, in words.
+    pub note: Cell,
+    /// The figures and texts that changed, one line each.
+    #[serde(default)]
+    pub changes: Vec<Text>,
+}

@@ -298,6 +298,9 @@ fn department_page(c: &Checked, years_of: &BTreeMap<&str, Vec<u16>>) -> Result<s
         "other_years": others,
         "compare": compare,
         "downloads": downloads,
+        "corrections": c.disclosure.corrections.iter().map(|k| serde_json::json!({
+            "date": k.date, "note": k.note, "changes": k.changes,
+        })).collect::<Vec<_>>(),
     }))
 }
 

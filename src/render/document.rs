@@ -231,6 +231,7 @@ impl Builder<'_> {
         };
         let title = format!("{}{}年{kind}", escape(&u.name), u.year);
         self.heading(1, &title);
+        self.corrections();
         if self.derived.tables.is_empty() {
             self.performance_only();
             return;
@@ -271,6 +272,23 @@ impl Builder<'_> {
         for (i, (title, body)) in sections.into_iter().enumerate() {
             self.heading(3, &format!("{}、{title}", chinese_number(i + 1)));
             body(self);
+        }
+    }
+
+    /// 更正说明, at the head of a republished disclosure.
+    fn corrections(&mut self) {
+        let list = self.d.corrections.clone();
+        if list.is_empty() {
+            return;
+        }
+        self.heading(2, "更正说明");
+        for c in &list {
+            let note = c.note.as_deref().map(escape).unwrap_or_default();
+            self.line(&format!("{}：{note}", escape(&c.date)));
+            for change in &c.changes {
+                let _ = writeln!(self.out, "- {}", escape(change));
+            }
+            self.out.push('\n');
         }
     }
 
@@ -415,7 +433,8 @@ impl Builder<'_> {
     fn overview(&mut self) {
         self.text_section("overview", |b| b.d.narrative.overview.clone());
         let mut parts: Vec<(&str, &str)> = vec![("收入说明", "income"), ("支出说明", "expenditure")];
-        if self.d.prior.is_some() {
+        // Stated when last year's total is known (prior.yaml may be a blank scaffold).
+        if self.facts.get("change.total").is_some() {
             parts.push(("比上年增减情况", "change"));
         }
         for (i, (title, id)) in parts.into_iter().enumerate() {

@@ -1,0 +1,947 @@
+//! The .docx front-end: the paragraphs and tables of `word/document.xml`, in
+//! document order.
+//!
+//! What is read:
+//!
+//! - body paragraphs: the text of their runs (`w:t`), `w:tab` as `\t`,
+//!   `w:br` / `w:cr` as a newline (a page or column break adds nothing);
+//!   paragraphs with no visible text are left out;
+//! - tables (`w:tbl` → rows `w:tr` → cells `w:tc`): a cell's text is its
+//!   paragraphs joined by `\n`; a cell spanning columns (`w:gridSpan`, also
+//!   `w:gridBefore` / `w:gridAfter`) is followed by empty cells so every
+//!   row is as wide as the grid; a vertically merged continuation cell
+//!   (`w:vMerge` without `restart`) is empty; rows are padded to the widest
+//!   row; a deleted row (tracked change) is left out;
+//! - nested tables: their paragraphs become lines of the enclosing cell;
+//!   text boxes: their paragraphs become lines of the paragraph that anchors
+//!   them (the DrawingML version only: `mc:Fallback` is skipped).
+//!
+//! What is left out: headers and footers (other parts), bookmarks, comments,
+//! field instructions (`w:instrText`) and the results of page-number fields
+//! (`PAGE`, `NUMPAGES`, `PAGEREF`, a whole `TOC`), deleted text (`w:del`,
+//! `w:moveFrom`). Inserted text (`w:ins`, `w:moveTo`) is kept.
+//!
+//! The file may come from anywhere: the zip is checked before it is read
+//! ([`MAX_ENTRIES`], [`MAX_PART_BYTES`] per part, counted while
+//! decompressing, not trusted from the header), element nesting is limited
+//! to [`MAX_DEPTH`], tables to [`MAX_COLUMNS`] columns and [`MAX_CELLS`]
+//! cells, and nothing recurses on the input. Every failure is a
+//! [`FormatError`].
+
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use zip::ZipArchive;
+
+use super::{Block, Source};
+
+/// Most entries a package may have.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes one part may have once decompressed (64 MiB).
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+/// Most bytes all parts read from one package may have once decompressed (256 MiB).
+pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+/// Deepest element nesting read.
+pub const MAX_DEPTH: usize = 512;
+/// Widest table row, in cells.
+pub const MAX_COLUMNS: usize = 1_000;
+/// Most table cells in one document or workbook.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// Why a published document could not be read. `kind` is `.docx` or `.xlsx`.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The bytes are not this kind of file at all.
+    #[error("not a {kind}: {reason}")]
+    NotThisFormat { kind: &'static str, reason: String },
+    /// Over one of the limits above.
+    #[error("{kind} refused: {reason}")]
+    TooLarge { kind: &'static str, reason: String },
+    /// A part is damaged or not what the format says it is.
+    #[error("{kind}: `{part}` is malformed: {message}")]
+    Malformed {
+        kind: &'static str,
+        part: String,
+        message: String,
+    },
+}
+
+/// Reads a .docx: body paragraphs and tables of `word/document.xml` (or the
+/// main part `_rels/.rels` names), in document order. See the module
+/// documentation for what is kept.
+pub fn read(bytes: &[u8]) -> Result<Source, FormatError> {
+    let mut package = Package::open(bytes, KIND)?;
+    let main = main_part(&mut package)?;
+    let Some(xml) = package.read(&main)? else {
+        return Err(FormatError::NotThisFormat {
+            kind: KIND,
+            reason: format!("{main} missing"),
+        });
+    };
+    let text = xml_text(xml, KIND, &main)?;
+    DocumentReader::new(&main).read(&text)
+}
+
+const KIND: &str = ".docx";
+
+// ---------------------------------------------------------------------------
+// The package (shared with the .xlsx front-end)
+
+/// A zip package opened with its limits: entries counted from the end of
+/// central directory record before the archive is parsed, parts decompressed
+/// with a cap.
+pub(super) struct Package<'a> {
+    archive: ZipArchive<Cursor<&'a [u8]>>,
+    kind: &'static str,
+    /// Decompressed bytes still allowed.
+    budget: u64,
+}
+
+impl<'a> Package<'a> {
+    pub(super) fn open(bytes: &'a [u8], kind: &'static str) -> Result<Self, FormatError> {
+        if !bytes.starts_with(b"PK") {
+            return Err(FormatError::NotThisFormat {
+                kind,
+                reason: "not a zip archive".into(),
+            });
+        }
+        match declared_entries(bytes) {
+            None => {
+                return Err(FormatError::NotThisFormat {
+                    kind,
+                    reason: "not a zip archive (no end of central directory)".into(),
+                });
+            }
+            Some(n) if n > MAX_ENTRIES as u64 => {
+                return Err(FormatError::TooLarge {
+                    kind,
+                    reason: format!("the zip declares {n} entries, more than {MAX_ENTRIES}"),
+                });
+            }
+            Some(_) => {}
+        }
+        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| FormatError::NotThisFormat {
+            kind,
+            reason: format!("not a readable zip archive: {e}"),
+        })?;
+        if archive.len() > MAX_ENTRIES {
+            return Err(FormatError::TooLarge {
+                kind,
+                reason: format!("the zip has {} entries, more than {MAX_ENTRIES}", archive.len()),
+            });
+        }
+        Ok(Package {
+            archive,
+            kind,
+            budget: MAX_TOTAL_BYTES,
+        })
+    }
+
+    /// The archive index of a part name (a leading `/` ignored; exact match
+    /// first, then ignoring ASCII case as OPC part names do).
+    fn index(&self, name: &str) -> Option<usize> {
+        let name = name.trim_start_matches('/');
+        self.archive.index_for_name(name).or_else(|| {
+            self.archive
+                .file_names()
+                .find(|n| n.eq_ignore_ascii_case(name))
+                .and_then(|n| self.archive.index_for_name(n))
+        })
+    }
+
+    /// The decompressed bytes of a part, `None` when there is no such part.
+    pub(super) fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, FormatError> {
+        match self.index(name) {
+            Some(i) => self.read_index(i).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Decompresses every entry once, within the limits: the package may
+    /// then be handed to a reader that trusts it.
+    pub(super) fn check_all(&mut self) -> Result<(), FormatError> {
+        for i in 0..self.archive.len() {
+            self.read_index(i)?;
+        }
+        Ok(())
+    }
+
+    fn read_index(&mut self, i: usize) -> Result<Vec<u8>, FormatError> {
+        let kind = self.kind;
+        let cap = MAX_PART_BYTES.min(self.budget);
+        let mut file = self.archive.by_index(i).map_err(|e| FormatError::Malformed {
+            kind,
+            part: format!("zip entry {i}"),
+            message: e.to_string(),
+        })?;
+        let name = file.name().to_string();
+        let too_large = |what: &str| FormatError::TooLarge {
+            kind,
+            reason: if cap < MAX_PART_BYTES {
+                format!("`{name}` {what}: the parts together exceed {} MiB", MAX_TOTAL_BYTES >> 20)
+            } else {
+                format!("`{name}` {what} more than {} MiB", MAX_PART_BYTES >> 20)
+            },
+        };
+        if file.size() > cap {
+            return Err(too_large("declares"));
+        }
+        let mut out = Vec::new();
+        (&mut file)
+            .take(cap + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| FormatError::Malformed {
+                kind,
+                part: name.clone(),
+                message: format!("cannot decompress: {e}"),
+            })?;
+        let len = out.len() as u64;
+        if len > cap {
+            return Err(too_large("decompresses to"));
+        }
+        self.budget -= len;
+        Ok(out)
+    }
+}
+
+/// The number of entries the end of central directory record declares (the
+/// zip64 record's when there is one): the largest over every candidate
+/// record in the last 64 KiB, so no reader can pick a larger one. `None`
+/// when there is no record.
+fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const LOCATOR: &[u8] = b"PK\x06\x07";
+    const EOCD64: &[u8] = b"PK\x06\x06";
+    let u16_at = |at: usize| -> Option<u64> { Some(u64::from(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))) };
+    let u64_at = |at: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?)) };
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let mut found = None;
+    let mut pos = bytes.len().checked_sub(22)?;
+    loop {
+        if bytes.get(pos..pos + 4) == Some(EOCD) {
+            let mut entries = u16_at(pos + 10)?.max(u16_at(pos + 8)?);
+            // A zip64 locator just before: its record's count is the real one.
+            if let Some(loc) = pos.checked_sub(20)
+                && bytes.get(loc..loc + 4) == Some(LOCATOR)
+                && let Some(offset) = u64_at(loc + 8).and_then(|o| usize::try_from(o).ok())
+                && bytes.get(offset..offset.saturating_add(4)) == Some(EOCD64)
+            {
+                let n64 = u64_at(offset + 32).unwrap_or(u64::MAX).max(u64_at(offset + 24).unwrap_or(u64::MAX));
+                entries = entries.max(n64);
+            }
+            found = Some(found.unwrap_or(0).max(entries));
+        }
+        if pos == tail_start {
+            break;
+        }
+        pos -= 1;
+    }
+    found
+}
+
+/// The main document part named by `_rels/.rels` (`word/document.xml` when
+/// the relationships do not say).
+fn main_part(package: &mut Package<'_>) -> Result<String, FormatError> {
+    const DEFAULT: &str = "word/document.xml";
+    let Some(rels) = package.read("_rels/.rels")? else {
+        return Ok(DEFAULT.into());
+    };
+    let text = xml_text(rels, KIND, "_rels/.rels")?;
+    let targets = relationship_targets(&text, "/officeDocument", KIND, "_rels/.rels")?;
+    Ok(targets
+        .into_iter()
+        .next()
+        .map(|t| resolve_target("", &t))
+        .unwrap_or_else(|| DEFAULT.into()))
+}
+
+/// Targets of the relationships in a `.rels` part whose type ends with
+/// `type_suffix`, external ones left out.
+pub(super) fn relationship_targets(
+    xml: &str,
+    type_suffix: &str,
+    kind: &'static str,
+    part: &str,
+) -> Result<Vec<String>, FormatError> {
+    let mut reader = Reader::from_str(xml);
+    let mut targets = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| malformed(kind, part, &e))? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                let ty = attr(&e, b"Type").unwrap_or_default();
+                let external = attr(&e, b"TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("External"));
+                if ty.ends_with(type_suffix)
+                    && !external
+                    && let Some(target) = attr(&e, b"Target")
+                {
+                    targets.push(target);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(targets)
+}
+
+/// A relationship target resolved against the folder of its source part:
+/// `/xl/a.xml` is absolute, `worksheets/sheet1.xml` relative, `..` pops.
+pub(super) fn resolve_target(base_dir: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base_dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// A part's bytes as text: UTF-8 (a BOM dropped) or UTF-16 with a BOM.
+pub(super) fn xml_text(bytes: Vec<u8>, kind: &'static str, part: &str) -> Result<String, FormatError> {
+    let utf16 = |bytes: &[u8], le: bool| -> Result<String, FormatError> {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16(&units).map_err(|_| FormatError::Malformed {
+            kind,
+            part: part.to_string(),
+            message: "invalid UTF-16".into(),
+        })
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
+        _ => {
+            let mut bytes = bytes;
+            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                bytes.drain(..3);
+            }
+            String::from_utf8(bytes).map_err(|e| FormatError::Malformed {
+                kind,
+                part: part.to_string(),
+                message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            })
+        }
+    }
+}
+
+fn malformed(kind: &'static str, part: &str, e: &dyn std::fmt::Display) -> FormatError {
+    FormatError::Malformed {
+        kind,
+        part: part.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// An attribute's unescaped value by qualified name.
+pub(super) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+// ---------------------------------------------------------------------------
+// document.xml
+
+const NS_W: &[&str] = &[
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+];
+const NS_MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+const NS_M: &[&str] = &[
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://purl.oclc.org/ooxml/officeDocument/math",
+];
+
+/// Field types whose result is a page number or a table of contents.
+const PAGE_FIELDS: &[&str] = &["PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PAGEREF", "TOC"];
+
+/// The namespace an element name is in, by its prefix as bound on the root
+/// element (where Word and every other writer declare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    W,
+    Mc,
+    M,
+    Other,
+}
+
+#[derive(Debug)]
+struct Field {
+    /// The instruction, up to its first 64 bytes.
+    instr: String,
+    /// Past `separate`: the result is showing.
+    result: bool,
+}
+
+impl Field {
+    fn hidden(&self) -> bool {
+        if !self.result {
+            return true;
+        }
+        let word = self.instr.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        PAGE_FIELDS.contains(&word.as_str())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Cell {
+    lines: Vec<String>,
+    span: usize,
+    /// A vertically (or, old style, horizontally) merged continuation cell.
+    continued: bool,
+}
+
+#[derive(Debug, Default)]
+struct Row {
+    cells: Vec<String>,
+    grid_after: usize,
+    deleted: bool,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    row: Option<Row>,
+    cell: Option<Cell>,
+}
+
+/// Which properties element of the outermost table is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Props {
+    None,
+    Row,
+    Cell,
+}
+
+struct DocumentReader {
+    part: String,
+    prefixes: Vec<(Vec<u8>, Ns)>,
+    blocks: Vec<Block>,
+    depth: usize,
+    /// The paragraph being read and how many `w:p` are open (text boxes nest).
+    para: Option<String>,
+    para_depth: usize,
+    in_text: bool,
+    in_instr: bool,
+    fields: Vec<Field>,
+    /// `begin`s past the field nesting limit, still to be ended.
+    field_overflow: usize,
+    /// Open `w:tbl` outside paragraphs; only the outermost is structured.
+    table_depth: usize,
+    table: Option<Table>,
+    props: Props,
+    cells: usize,
+}
+
+impl DocumentReader {
+    fn new(part: &str) -> Self {
+        DocumentReader {
+            part: part.to_string(),
+            prefixes: vec![(b"w".to_vec(), Ns::W), (b"mc".to_vec(), Ns::Mc), (b"m".to_vec(), Ns::M)],
+            blocks: Vec::new(),
+            depth: 0,
+            para: None,
+            para_depth: 0,
+            in_text: false,
+            in_instr: false,
+            fields: Vec::new(),
+            field_overflow: 0,
+            table_depth: 0,
+            table: None,
+            props: Props::None,
+            cells: 0,
+        }
+    }
+
+    fn malformed(&self, message: impl std::fmt::Display) -> FormatError {
+        malformed(KIND, &self.part, &message)
+    }
+
+    fn read(mut self, xml: &str) -> Result<Source, FormatError> {
+        let mut reader = Reader::from_str(xml);
+        reader.config_mut().check_end_names = true;
+        let mut root_seen = false;
+        loop {
+            let event = reader.read_event().map_err(|e| self.malformed(e))?;
+            match event {
+                Event::Start(e) => {
+                    if !root_seen {
+                        root_seen = true;
+                        self.bind_prefixes(&e);
+                    }
+                    self.depth += 1;
+                    if self.depth > MAX_DEPTH {
+                        return Err(FormatError::TooLarge {
+                            kind: KIND,
+                            reason: format!("`{}` nests elements more than {MAX_DEPTH} deep", self.part),
+                        });
+                    }
+                    if self.start(&e)? == Flow::Skip {
+                        reader.read_to_end(e.name()).map_err(|e| self.malformed(e))?;
+                        self.depth -= 1;
+                    }
+                }
+                Event::Empty(e) => {
+                    if !root_seen {
+                        root_seen = true;
+                    }
+                    self.empty(&e)?;
+                }
+                Event::End(e) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    let (ns, local) = self.name(e.name().as_ref());
+                    self.end(ns, local)?;
+                }
+                Event::Text(t) => {
+                    let text = t.xml10_content().map_err(|e| self.malformed(e))?;
+                    self.text(&text);
+                }
+                Event::CData(t) => {
+                    let text = t.decode().map_err(|e| self.malformed(e))?;
+                    self.text(&text);
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        Ok(None) => r
+                            .decode()
+                            .ok()
+                            .and_then(|name| quick_xml::escape::resolve_predefined_entity(&name))
+                            .map(str::to_string),
+                        Err(e) => return Err(self.malformed(e)),
+                    };
+                    if let Some(s) = resolved {
+                        self.text(&s);
+                    }
+                }
+                Event::Eof => break,
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+        if !root_seen {
+            return Err(self.malformed("no root element"));
+        }
+        Ok(Source { blocks: self.blocks })
+    }
+
+    /// Learns the prefixes of the namespaces that matter from the root.
+    fn bind_prefixes(&mut self, root: &BytesStart<'_>) {
+        for a in root.attributes().flatten() {
+            let key = a.key.as_ref();
+            let prefix: &[u8] = if key == b"xmlns" {
+                b""
+            } else if let Some(p) = key.strip_prefix(b"xmlns:") {
+                p
+            } else {
+                continue;
+            };
+            let Ok(uri) = a.unescape_value() else { continue };
+            let ns = if NS_W.contains(&uri.as_ref()) {
+                Ns::W
+            } else if uri == NS_MC {
+                Ns::Mc
+            } else if NS_M.contains(&uri.as_ref()) {
+                Ns::M
+            } else {
+                Ns::Other
+            };
+            self.prefixes.retain(|(p, _)| p != prefix);
+            self.prefixes.insert(0, (prefix.to_vec(), ns));
+        }
+    }
+
+    fn name<'n>(&self, qname: &'n [u8]) -> (Ns, &'n [u8]) {
+        let (prefix, local) = match qname.iter().position(|b| *b == b':') {
+            Some(i) => (&qname[..i], &qname[i + 1..]),
+            None => (&qname[..0], qname),
+        };
+        let ns = self
+            .prefixes
+            .iter()
+            .find(|(p, _)| p == prefix)
+            .map_or(Ns::Other, |(_, ns)| *ns);
+        (ns, local)
+    }
+
+    fn visible(&self) -> bool {
+        self.field_overflow == 0 && !self.fields.iter().any(Field::hidden)
+    }
+
+    fn push_str(&mut self, s: &str) {
+        if self.visible()
+            && let Some(p) = self.para.as_mut()
+        {
+            p.push_str(s);
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.in_instr {
+            if let Some(f) = self.fields.last_mut()
+                && !f.result
+            {
+                for c in s.chars() {
+                    if f.instr.len() >= 64 {
+                        break;
+                    }
+                    f.instr.push(c);
+                }
+            }
+        } else if self.in_text {
+            self.push_str(s);
+        }
+    }
+
+    /// Whether the structure of the outermost table applies here.
+    fn in_outer_table(&self) -> bool {
+        self.table_depth == 1 && self.para_depth == 0
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>) -> Result<Flow, FormatError> {
+        let (ns, local) = self.name(e.name().as_ref());
+        match (ns, local) {
+            (Ns::W, _) => {}
+            (Ns::Mc, b"Fallback") => return Ok(Flow::Skip),
+            (Ns::M, b"t") => {
+                self.in_text = true;
+                return Ok(Flow::Into);
+            }
+            _ => return Ok(Flow::Into),
+        }
+        // Properties of the outermost table's rows and cells are read (a
+        // tracked change of them is not); every other properties element is
+        // skipped whole.
+        if self.props != Props::None {
+            if matches!(local, b"trPrChange" | b"tcPrChange") {
+                return Ok(Flow::Skip);
+            }
+            self.property(local, e)?;
+            return Ok(Flow::Into);
+        }
+        match local {
+            b"p" => self.open_paragraph(),
+            b"t" => self.in_text = true,
+            b"instrText" => {
+                if self.fields.last().is_some_and(|f| !f.result) {
+                    self.in_instr = true;
+                } else {
+                    return Ok(Flow::Skip);
+                }
+            }
+            b"fldSimple" => {
+                let field = Field {
+                    instr: attr_local(e, b"instr").unwrap_or_default(),
+                    result: true,
+                };
+                if field.hidden() {
+                    return Ok(Flow::Skip);
+                }
+            }
+            b"trPr" if self.in_outer_table() && self.table.as_ref().is_some_and(|t| t.row.is_some()) => {
+                self.props = Props::Row;
+            }
+            b"tcPr" if self.in_outer_table() && self.table.as_ref().is_some_and(|t| t.cell.is_some()) => {
+                self.props = Props::Cell;
+            }
+            b"pPr" | b"rPr" | b"sectPr" | b"tblPr" | b"tblGrid" | b"tblPrEx" | b"trPr" | b"tcPr" | b"sdtPr"
+            | b"sdtEndPr" | b"del" | b"moveFrom" | b"delText" | b"delInstrText" | b"fldData" | b"rPrChange"
+            | b"pPrChange" | b"footnotePr" | b"endnotePr" | b"background" => return Ok(Flow::Skip),
+            b"tbl" if self.para_depth == 0 => {
+                self.table_depth += 1;
+                if self.table_depth == 1 {
+                    self.table = Some(Table::default());
+                }
+            }
+            b"tr" if self.in_outer_table() => {
+                if let Some(t) = self.table.as_mut() {
+                    t.row = Some(Row::default());
+                }
+            }
+            b"tc" if self.in_outer_table() => {
+                if let Some(t) = self.table.as_mut() {
+                    t.cell = Some(Cell {
+                        span: 1,
+                        ..Cell::default()
+                    });
+                }
+            }
+            other => self.run_content(other, e)?,
+        }
+        Ok(Flow::Into)
+    }
+
+    fn empty(&mut self, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        let (ns, local) = self.name(e.name().as_ref());
+        if ns != Ns::W {
+            return Ok(());
+        }
+        if self.props != Props::None {
+            return self.property(local, e);
+        }
+        match local {
+            b"p" => {
+                // An empty paragraph: an empty line in a cell, nothing in the
+                // body or in a text box.
+                if self.para_depth == 0 {
+                    self.para = Some(String::new());
+                    self.close_paragraph()?;
+                }
+            }
+            b"tc" if self.in_outer_table() => {
+                if let Some(t) = self.table.as_mut() {
+                    t.cell = Some(Cell {
+                        span: 1,
+                        ..Cell::default()
+                    });
+                }
+                self.close_cell()?;
+            }
+            other => self.run_content(other, e)?,
+        }
+        Ok(())
+    }
+
+    /// Elements inside a run (or fields around runs).
+    fn run_content(&mut self, local: &[u8], e: &BytesStart<'_>) -> Result<(), FormatError> {
+        match local {
+            b"tab" | b"ptab" => self.push_str("\t"),
+            b"br" => {
+                let kind = attr_local(e, b"type").unwrap_or_default();
+                if kind != "page" && kind != "column" {
+                    self.push_str("\n");
+                }
+            }
+            b"cr" => self.push_str("\n"),
+            b"noBreakHyphen" => self.push_str("-"),
+            b"fldChar" => match attr_local(e, b"fldCharType").as_deref() {
+                Some("begin") => {
+                    if self.fields.len() >= 64 {
+                        self.field_overflow += 1;
+                    } else {
+                        self.fields.push(Field {
+                            instr: String::new(),
+                            result: false,
+                        });
+                    }
+                }
+                Some("separate") => {
+                    if self.field_overflow == 0
+                        && let Some(f) = self.fields.last_mut()
+                    {
+                        f.result = true;
+                    }
+                }
+                Some("end") => {
+                    if self.field_overflow > 0 {
+                        self.field_overflow -= 1;
+                    } else {
+                        self.fields.pop();
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// An element inside the `w:trPr` or `w:tcPr` of the outermost table.
+    fn property(&mut self, local: &[u8], e: &BytesStart<'_>) -> Result<(), FormatError> {
+        let number = || {
+            attr_local(e, b"val")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map_or(1, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let Some(table) = self.table.as_mut() else {
+            return Ok(());
+        };
+        match (self.props, local) {
+            (Props::Row, b"gridBefore") => {
+                let n = number();
+                if let Some(row) = table.row.as_mut() {
+                    if n > MAX_COLUMNS || row.cells.len() + n > MAX_COLUMNS {
+                        return Err(too_wide(&self.part));
+                    }
+                    row.cells.extend(std::iter::repeat_n(String::new(), n));
+                }
+            }
+            (Props::Row, b"gridAfter") => {
+                if let Some(row) = table.row.as_mut() {
+                    row.grid_after = number().min(MAX_COLUMNS + 1);
+                }
+            }
+            (Props::Row, b"del") => {
+                if let Some(row) = table.row.as_mut() {
+                    row.deleted = true;
+                }
+            }
+            (Props::Cell, b"gridSpan") => {
+                if let Some(cell) = table.cell.as_mut() {
+                    cell.span = number().clamp(1, MAX_COLUMNS + 1);
+                }
+            }
+            (Props::Cell, b"vMerge" | b"hMerge") => {
+                if let Some(cell) = table.cell.as_mut() {
+                    cell.continued = attr_local(e, b"val").is_none_or(|v| v != "restart");
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, ns: Ns, local: &[u8]) -> Result<(), FormatError> {
+        match (ns, local) {
+            (Ns::M, b"t") => self.in_text = false,
+            (Ns::W, b"trPr" | b"tcPr") if self.props != Props::None => self.props = Props::None,
+            (Ns::W, _) if self.props != Props::None => {}
+            (Ns::W, b"t") => self.in_text = false,
+            (Ns::W, b"instrText") => self.in_instr = false,
+            (Ns::W, b"p") => {
+                self.para_depth = self.para_depth.saturating_sub(1);
+                if self.para_depth == 0 {
+                    self.close_paragraph()?;
+                }
+            }
+            (Ns::W, b"tc") if self.in_outer_table() => self.close_cell()?,
+            (Ns::W, b"tr") if self.in_outer_table() => self.close_row()?,
+            (Ns::W, b"tbl") if self.para_depth == 0 && self.table_depth > 0 => {
+                self.table_depth -= 1;
+                if self.table_depth == 0 {
+                    self.close_table();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_paragraph(&mut self) {
+        if self.para_depth == 0 {
+            self.para = Some(String::new());
+        } else if let Some(p) = self.para.as_mut()
+            && !p.is_empty()
+            && !p.ends_with('\n')
+        {
+            // A paragraph of a text box: a line of its own.
+            p.push('\n');
+        }
+        self.para_depth += 1;
+    }
+
+    fn close_paragraph(&mut self) -> Result<(), FormatError> {
+        self.para_depth = 0;
+        self.in_text = false;
+        let Some(text) = self.para.take() else {
+            return Ok(());
+        };
+        if self.table_depth > 0 {
+            if let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+                cell.lines.push(text);
+            }
+        } else if !text.trim().is_empty() {
+            self.blocks.push(Block::Paragraph(text));
+        }
+        Ok(())
+    }
+
+    fn close_cell(&mut self) -> Result<(), FormatError> {
+        let Some(table) = self.table.as_mut() else {
+            return Ok(());
+        };
+        let Some(cell) = table.cell.take() else {
+            return Ok(());
+        };
+        let row = table.row.get_or_insert_with(Row::default);
+        if row.cells.len() + cell.span > MAX_COLUMNS {
+            return Err(too_wide(&self.part));
+        }
+        self.cells += cell.span;
+        if self.cells > MAX_CELLS {
+            return Err(too_many_cells(KIND));
+        }
+        row.cells.push(if cell.continued {
+            String::new()
+        } else {
+            cell.lines.join("\n")
+        });
+        row.cells.extend(std::iter::repeat_n(String::new(), cell.span - 1));
+        Ok(())
+    }
+
+    fn close_row(&mut self) -> Result<(), FormatError> {
+        let Some(table) = self.table.as_mut() else {
+            return Ok(());
+        };
+        let Some(mut row) = table.row.take() else {
+            return Ok(());
+        };
+        if row.cells.len() + row.grid_after > MAX_COLUMNS {
+            return Err(too_wide(&self.part));
+        }
+        self.cells += row.grid_after;
+        if self.cells > MAX_CELLS {
+            return Err(too_many_cells(KIND));
+        }
+        row.cells.extend(std::iter::repeat_n(String::new(), row.grid_after));
+        if !row.deleted {
+            table.rows.push(row.cells);
+        }
+        Ok(())
+    }
+
+    fn close_table(&mut self) {
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        let mut rows = table.rows;
+        if rows.is_empty() {
+            return;
+        }
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        for row in &mut rows {
+            row.resize(width, String::new());
+        }
+        self.blocks.push(Block::Table(rows));
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Into,
+    Skip,
+}
+
+/// An attribute by local name (`w:val`, `val`: whatever the prefix).
+fn attr_local(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+fn too_wide(part: &str) -> FormatError {
+    FormatError::TooLarge {
+        kind: KIND,
+        reason: format!("`{part}` has a table row wider than {MAX_COLUMNS} cells"),
+    }
+}
+
+pub(super) fn too_many_cells(kind: &'static str) -> FormatError {
+    FormatError::TooLarge {
+        kind,
+        reason: format!("more than {MAX_CELLS} table cells"),
+    }
+}
