@@ -81,9 +81,53 @@ pub fn load_site(content: &Path, diags: &mut Diagnostics) -> Result<Site, LoadEr
     })
 }
 
+/// Where a department-year's files come from.
+#[derive(Clone, Copy)]
+pub enum Files<'a> {
+    /// A folder on disk.
+    Disk(&'a Path),
+    /// Named files in memory (`unit.yaml` → bytes), e.g. for fuzzing.
+    Memory(&'a std::collections::BTreeMap<String, Vec<u8>>),
+}
+
+impl Files<'_> {
+    /// Reads and parses a YAML file; `None` when it is absent or broken (reported).
+    fn yaml<T: DeserializeOwned>(&self, name: &str, diags: &mut Diagnostics) -> Option<Option<(T, Arc<Path>)>> {
+        match self {
+            Files::Disk(dir) => {
+                let path = dir.join(name);
+                path.exists().then(|| read_yaml::<T>(&path, diags))
+            }
+            Files::Memory(map) => map
+                .get(name)
+                .map(|bytes| parse_yaml::<T>(Arc::from(Path::new(name)), bytes, diags)),
+        }
+    }
+}
+
 /// Loads one department-year folder.
 pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
-    let (unit_file, unit_path) = read_yaml::<schema::UnitFile>(&dir.join("unit.yaml"), diags)?;
+    load_from(Files::Disk(dir), dir, site_codes, diags)
+}
+
+/// Loads a department-year from files in memory (named as in a folder).
+pub fn load_in_memory(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Option<Disclosure> {
+    load_from(Files::Memory(files), Path::new(""), &SiteCodes::default(), diags)
+}
+
+fn load_from(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
+    let Some(unit) = files.yaml::<schema::UnitFile>("unit.yaml", diags) else {
+        diags.error(
+            "missing-file",
+            Loc::file_start(&Arc::from(dir.join("unit.yaml").as_path())),
+            "unit.yaml is missing",
+        );
+        return None;
+    };
+    let (unit_file, unit_path) = unit?;
     let unit_ctx = FileCtx::new(unit_path.clone(), AmountUnit::Wan, None);
     let unit = unit_ctx.unit(&unit_file, diags)?;
     let code_year = match &unit_file.code_list_year {
@@ -94,7 +138,7 @@ pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnosti
     codes.apply_site(site_codes);
 
     let mut loader = FolderLoader {
-        dir,
+        files,
         default_unit: unit.amount_unit,
         codes: &codes,
         diags,
@@ -122,7 +166,10 @@ pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnosti
                 .collect()
         })
         .unwrap_or_default();
-    let sections = load_sections(dir, diags);
+    let sections = match files {
+        Files::Disk(dir) => load_sections(dir, diags),
+        Files::Memory(_) => Default::default(),
+    };
 
     Some(Disclosure {
         dir: dir.to_path_buf(),
@@ -213,7 +260,7 @@ fn load_sections(dir: &Path, diags: &mut Diagnostics) -> std::collections::BTree
 
 /// Loads the optional files of one folder.
 struct FolderLoader<'a> {
-    dir: &'a Path,
+    files: Files<'a>,
     default_unit: AmountUnit,
     codes: &'a CodeLists,
     diags: &'a mut Diagnostics,
@@ -251,11 +298,7 @@ impl<'a> FolderLoader<'a> {
     where
         R: DeserializeOwned + HasAmountUnit,
     {
-        let path = self.dir.join(name);
-        if !path.exists() {
-            return None;
-        }
-        let (raw, file) = read_yaml::<R>(&path, self.diags)?;
+        let (raw, file) = self.files.yaml::<R>(name, self.diags)??;
         let mut ctx = FileCtx::new(file, self.default_unit, Some(self.codes));
         if let Some(label) = raw.amount_unit() {
             match AmountUnit::from_label(&label.value) {
@@ -281,15 +324,7 @@ pub fn read_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> O
     let start = Loc::file_start(&file);
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            diags.error(
-                "file-too-large",
-                start,
-                format!(
-                    "file is {} bytes; content files are limited to {} bytes",
-                    meta.len(),
-                    MAX_FILE_BYTES
-                ),
-            );
+            too_large(diags, start, meta.len());
             return None;
         }
         Ok(_) => {}
@@ -298,45 +333,63 @@ pub fn read_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> O
             return None;
         }
     }
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                let line = valid.matches('\n').count() as u32 + 1;
-                let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-                diags
-                    .error(
-                        "file-encoding",
-                        Loc {
-                            file,
-                            line,
-                            column,
-                            len: 1,
-                        },
-                        "file is not valid UTF-8",
-                    )
-                    .help = Some("save the file as UTF-8 (Excel: CSV UTF-8; Word/Notepad: UTF-8)".into());
-                return None;
-            }
-        },
+    match std::fs::read(path) {
+        Ok(bytes) => parse_yaml(file, &bytes, diags),
         Err(e) => {
             diags.error("file-unreadable", start, format!("cannot read file: {e}"));
+            None
+        }
+    }
+}
+
+fn too_large(diags: &mut Diagnostics, at: Loc, len: u64) {
+    diags.error(
+        "file-too-large",
+        at,
+        format!("file is {len} bytes; content files are limited to {MAX_FILE_BYTES} bytes"),
+    );
+}
+
+/// Parses the bytes of a YAML file named `file` (UTF-8, an optional BOM).
+pub fn parse_yaml<T: DeserializeOwned>(
+    file: Arc<Path>,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<(T, Arc<Path>)> {
+    let start = Loc::file_start(&file);
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        too_large(diags, start, bytes.len() as u64);
+        return None;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let line = valid.matches('\n').count() as u32 + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            diags
+                .error(
+                    "file-encoding",
+                    Loc {
+                        file,
+                        line,
+                        column,
+                        len: 1,
+                    },
+                    "file is not valid UTF-8",
+                )
+                .help = Some("save the file as UTF-8 (Excel: CSV UTF-8; Word/Notepad: UTF-8)".into());
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-    diags.add_source(file.clone(), Arc::from(text.as_str()));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    diags.add_source(file.clone(), Arc::from(text));
     let options = serde_saphyr::options! { with_snippet: false };
-    match serde_saphyr::from_str_with_options::<T>(&text, options) {
+    match serde_saphyr::from_str_with_options::<T>(text, options) {
         Ok(value) => Some((value, file)),
         Err(e) => {
             let (rule, message, help) = describe_yaml_error(&e);
-            let loc = e
-                .location()
-                .map(|l| Loc::from_saphyr(&file, &l))
-                .unwrap_or_else(|| start.clone());
+            let loc = e.location().map(|l| Loc::from_saphyr(&file, &l)).unwrap_or(start);
             let d = diags.error(rule, loc, message);
             d.help = help;
             None

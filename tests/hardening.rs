@@ -1,0 +1,308 @@
+//! Hostile input, failed builds and hostile content: nothing is lost and
+//! nothing gets in.
+
+use gongkai::build::{OutputFile, write_atomically};
+use gongkai::diag::Diagnostics;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongkai-hardening-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies a folder, creating files in `reverse` order if asked (a different
+/// file-system order).
+fn copy_dir(from: &Path, to: &Path, reverse: bool) {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(from).into_iter().map(Result::unwrap).collect();
+    if reverse {
+        entries.reverse();
+    }
+    for entry in entries {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn gongkai() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// Every file below a folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn build(content: &Path, output: &Path) -> std::process::Output {
+    gongkai()
+        .args(["build"])
+        .arg(content)
+        .arg("-o")
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_failed_build_leaves_the_published_output_exactly_as_it_was() {
+    let root = temp("atomic");
+    let content = root.join("content");
+    copy_dir(Path::new("content"), &content, false);
+    let output = root.join("output");
+    assert!(build(&content, &output).status.success());
+    let published = snapshot(&output);
+    assert!(published.len() > 20);
+
+    // 1. Bad data.
+    let functions = content.join("2022/101/functions.yaml");
+    let good = std::fs::read_to_string(&functions).unwrap();
+    std::fs::write(&functions, good.replace("project: 72.90 }", "project: 72.9O }")).unwrap();
+    let run = build(&content, &output);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("nothing was written"));
+    assert_eq!(snapshot(&output), published, "bad data changed the output");
+    std::fs::write(&functions, &good).unwrap();
+
+    // 2. A broken template in the site's theme.
+    let theme = root.join("themes/default/portal");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("index.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ unclosed",
+    )
+    .unwrap();
+    let run = build(&content, &output);
+    assert!(!run.status.success());
+    assert_eq!(snapshot(&output), published, "a template error changed the output");
+    std::fs::remove_dir_all(root.join("themes")).unwrap();
+
+    // 3. The disk fails half-way: a file where a folder must go.
+    let files = vec![
+        OutputFile {
+            path: "a.html".into(),
+            bytes: b"new".to_vec(),
+        },
+        OutputFile {
+            path: "index.html".into(),
+            bytes: b"x".to_vec(),
+        },
+        OutputFile {
+            path: "index.html/under-a-file.html".into(),
+            bytes: b"y".to_vec(),
+        },
+    ];
+    assert!(write_atomically(&output, &files).is_err());
+    assert_eq!(snapshot(&output), published, "a write failure changed the output");
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn builds_are_byte_identical_whatever_the_file_system_order() {
+    let root = temp("determinism");
+    copy_dir(Path::new("content"), &root.join("a/content"), false);
+    copy_dir(Path::new("content"), &root.join("b/content"), true);
+    assert!(build(&root.join("a/content"), &root.join("a/output")).status.success());
+    assert!(build(&root.join("b/content"), &root.join("b/output")).status.success());
+    let (a, b) = (snapshot(&root.join("a/output")), snapshot(&root.join("b/output")));
+    assert_eq!(a.len(), b.len());
+    for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{} differs between builds", pa.display());
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn site_with(root: &Path, edit: impl Fn(&Path)) -> (Vec<gongkai::Checked>, Diagnostics, PathBuf) {
+    let content = root.join("content");
+    copy_dir(Path::new("content/2022"), &content.join("2022"), false);
+    edit(&content.join("2022/101"));
+    let mut diags = Diagnostics::new();
+    let checked = gongkai::check_site(&content, &mut diags).unwrap();
+    (checked, diags, content)
+}
+
+#[test]
+fn no_content_can_inject_script_into_the_site() {
+    let root = temp("injection");
+    let (checked, diags, content) = site_with(&root, |d| {
+        let unit = std::fs::read_to_string(d.join("unit.yaml")).unwrap();
+        std::fs::write(
+            d.join("unit.yaml"),
+            unit.replace(
+                "name: 张家口市人民代表大会常务委员会办公室",
+                "name: \"人大<script>alert(1)</script>\\\"'&\"",
+            ),
+        )
+        .unwrap();
+        let narrative = std::fs::read_to_string(d.join("narrative.yaml")).unwrap();
+        std::fs::write(
+            d.join("narrative.yaml"),
+            narrative.replace(
+                "other_matters:",
+                "other_matters:\n  - \"<img src=x onerror=alert(2)> [链接](javascript:alert(3)) <iframe src=//evil>\"",
+            ),
+        )
+        .unwrap();
+        std::fs::create_dir_all(d.join("sections")).unwrap();
+        std::fs::write(
+            d.join("sections/running-costs.md"),
+            "<script>alert(4)</script>\n\n机关运行经费{{ running_costs | short }}万元。<b onclick=alert(5)>x</b>\n",
+        )
+        .unwrap();
+    });
+    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let files = gongkai::build::site_files(&checked, &content).unwrap();
+    let mut pages = 0;
+    for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "html")) {
+        let html = String::from_utf8_lossy(&f.bytes);
+        pages += 1;
+        for bad in ["<script>alert", "<img", "<iframe", "<b "] {
+            assert!(!html.contains(bad), "{}: `{bad}` got into the page", f.path.display());
+        }
+        // Inside real tags: no event handlers, no javascript: URLs.
+        for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+            let lower = tag.to_lowercase();
+            assert!(!lower.contains("javascript:"), "{}: <{tag}>", f.path.display());
+            assert!(
+                !lower.split_whitespace().any(|a| a.starts_with("on") && a.contains('=')),
+                "{}: handler in <{tag}>",
+                f.path.display()
+            );
+        }
+    }
+    assert!(pages >= 3, "{pages} pages");
+    let page = files
+        .iter()
+        .find(|f| f.path == Path::new("2022/101/index.html"))
+        .unwrap();
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert!(
+        html.contains("人大&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"),
+        "the name is shown as text"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn department_codes_cannot_escape_the_output() {
+    let root = temp("traversal");
+    let (checked, diags, _) = site_with(&root, |d| {
+        let unit = std::fs::read_to_string(d.join("unit.yaml")).unwrap();
+        std::fs::write(
+            d.join("unit.yaml"),
+            unit.replace("code: \"101\"", "code: \"../../../etc\""),
+        )
+        .unwrap();
+    });
+    let rendered = diags.render_text();
+    assert!(rendered.contains("error[unit-code]"), "{rendered}");
+    assert!(checked.is_empty(), "a department with a bad code must not be built");
+    // And the writer refuses any path that climbs out, whatever produced it.
+    let output = root.join("output");
+    for bad in ["../escape.html", "/etc/passwd", "a/../../b"] {
+        let files = vec![OutputFile {
+            path: bad.into(),
+            bytes: b"x".to_vec(),
+        }];
+        assert!(write_atomically(&output, &files).is_err(), "{bad}");
+    }
+    assert!(!root.join("escape.html").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn check_one_file(name: &str, bytes: &[u8]) -> String {
+    let root = temp(&format!("hostile-{name}"));
+    let dir = root.join("content/2022/101");
+    copy_dir(Path::new("content/2022/101"), &dir, false);
+    std::fs::write(dir.join(name), bytes).unwrap();
+    let run = gongkai().arg("check").arg(root.join("content")).output().unwrap();
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(run.status.code(), Some(1), "hostile {name} must fail check");
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+#[test]
+fn hostile_yaml_fails_fast_with_a_clear_error() {
+    // A billion laughs: nine levels of nine aliases.
+    let mut bomb = String::from("a0: &a0 [\"lol\"]\n");
+    for i in 1..10 {
+        let refs: Vec<String> = (0..9).map(|_| format!("*a{}", i - 1)).collect();
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", refs.join(", ")));
+    }
+    bomb.push_str("rows: *a9\n");
+    let report = check_one_file("functions.yaml", bomb.as_bytes());
+    assert!(report.contains("functions.yaml:"), "{report}");
+    assert!(report.contains("error["), "{report}");
+
+    // Deep nesting.
+    let deep = format!("rows: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let report = check_one_file("functions.yaml", deep.as_bytes());
+    assert!(report.contains("functions.yaml:1:"), "{report}");
+
+    // A 100 MB file is refused before it is read.
+    let root = temp("hostile-large");
+    let dir = root.join("content/2022/101");
+    copy_dir(Path::new("content/2022/101"), &dir, false);
+    let file = std::fs::File::create(dir.join("projects.yaml")).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap();
+    let run = gongkai().arg("check").arg(root.join("content")).output().unwrap();
+    let report = String::from_utf8_lossy(&run.stdout).into_owned();
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(
+        report.contains("error[file-too-large]: file is 104857600 bytes"),
+        "{report}"
+    );
+}
+
+#[test]
+fn serve_binds_loopback_unless_told_otherwise() {
+    let mut child = gongkai()
+        .args(["serve", "content", "--port", "0"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 256];
+    while !seen
+        .lines()
+        .any(|l| l.starts_with("serving on") && l.contains("Ctrl-C"))
+    {
+        let n = stderr.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains("serving on http://127.0.0.1:"), "{seen}");
+}
