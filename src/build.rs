@@ -94,70 +94,127 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-/// Writes `files` into `output` atomically: a sibling staging folder is
-/// filled, then renamed over the old output, so readers see the old site or
-/// the new one, never a mix. Files whose content hash matches the previous
-/// build's manifest are hard-linked from the old output instead of written
-/// again (a copy where links are not possible).
-pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
-    let previous = read_manifest(output);
-    let mut stats = WriteStats::default();
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = (|| {
-        let mut manifest = String::new();
-        for file in files {
-            let key = file.path.to_string_lossy().replace('\\', "/");
-            if key.starts_with('/') || key.split('/').any(|s| s == ".." || s.is_empty()) {
-                return Err(Error::Portal(format!("refusing to write outside the output: {key}")));
-            }
-            let hash = content_hash(&file.bytes);
-            manifest.push_str(&format!("{hash:016x} {key}\n"));
-            let path = staging.join(&file.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
-            }
-            let before = output.join(&file.path);
-            let same = previous.get(&key) == Some(&hash)
-                && std::fs::metadata(&before).is_ok_and(|m| m.len() == file.bytes.len() as u64);
-            if same && (std::fs::hard_link(&before, &path).is_ok() || std::fs::copy(&before, &path).is_ok()) {
-                stats.unchanged += 1;
-            } else {
-                std::fs::write(&path, &file.bytes).map_err(io(&path))?;
-                stats.written += 1;
-            }
-        }
-        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-        let manifest_path = staging.join(MANIFEST);
-        std::fs::write(&manifest_path, manifest).map_err(io(&manifest_path))?;
-        stats.removed = previous
-            .keys()
-            .filter(|k| !files.iter().any(|f| f.path.to_string_lossy() == k.as_str()))
-            .count();
-        if output.exists() {
-            std::fs::rename(output, &old).map_err(io(output))?;
-        }
-        if let Err(e) = std::fs::rename(&staging, output) {
-            let _ = std::fs::rename(&old, output);
-            return Err(io(output)(e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+/// A build being written: files go into a sibling staging folder, which
+/// replaces the output at once on [`commit`](Staging::commit), so readers see
+/// the old site or the new one, never a mix. Files whose content hash matches
+/// the previous build's manifest are hard-linked from the old output instead
+/// of written again (copied where links are not possible). Safe to share
+/// between threads.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    previous: std::collections::BTreeMap<String, u64>,
+    state: std::sync::Mutex<(std::collections::BTreeMap<String, u64>, WriteStats)>,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, Error> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = output
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            old,
+            previous: read_manifest(output),
+            state: Default::default(),
+        })
     }
-    result.map(|()| stats)
+
+    /// Adds one file.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Error> {
+        let key = file.path.to_string_lossy().replace('\\', "/");
+        if key.is_empty() || key.starts_with('/') || key.split('/').any(|s| s == ".." || s.is_empty()) {
+            return Err(Error::Portal(format!("refusing to write outside the output: {key}")));
+        }
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let hash = content_hash(&file.bytes);
+        let path = self.dir.join(&file.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let before = self.output.join(&file.path);
+        let same = self.previous.get(&key) == Some(&hash)
+            && std::fs::metadata(&before).is_ok_and(|m| m.is_file() && m.len() == file.bytes.len() as u64);
+        let kept = same && (std::fs::hard_link(&before, &path).is_ok() || std::fs::copy(&before, &path).is_ok());
+        if !kept {
+            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.insert(key, hash);
+        if kept {
+            state.1.unchanged += 1;
+        } else {
+            state.1.written += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the manifest and swaps the staging folder in for the output.
+    pub fn commit(self) -> Result<WriteStats, Error> {
+        let result = self.swap();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+
+    fn swap(&self) -> Result<WriteStats, Error> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let (hashes, mut stats) = {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            (state.0.clone(), state.1)
+        };
+        let manifest: String = hashes
+            .iter()
+            .map(|(key, hash)| format!("{hash:016x} {key}\n"))
+            .collect();
+        let manifest_path = self.dir.join(MANIFEST);
+        std::fs::write(&manifest_path, manifest).map_err(io(&manifest_path))?;
+        stats.removed = self.previous.keys().filter(|k| !hashes.contains_key(*k)).count();
+        if self.output.exists() {
+            std::fs::rename(&self.output, &self.old).map_err(io(&self.output))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            let _ = std::fs::rename(&self.old, &self.output);
+            return Err(io(&self.output)(e));
+        }
+        let _ = std::fs::remove_dir_all(&self.old);
+        Ok(stats)
+    }
+
+    /// Discards everything written; the output stays as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Writes `files` into `output` atomically (see [`Staging`]).
+pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
+    let staging = Staging::begin(output)?;
+    for file in files {
+        if let Err(e) = staging.put(file) {
+            staging.abandon();
+            return Err(e);
+        }
+    }
+    staging.commit()
 }

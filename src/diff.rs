@@ -187,19 +187,19 @@ fn disclosure(a: &Checked, b: &Checked, changes: &mut Vec<Change>) {
         if let Some(before) = before {
             for row in before.rows.iter().filter(|r| t.row(&r.key).is_none()) {
                 for (i, cell) in row.cells.iter().enumerate() {
-                    if let Cell::Amount(f) = cell {
-                        if !f.text().is_empty() {
-                            changes.push(Change::Cell {
-                                unit: unit.clone(),
-                                table: t.title.to_string(),
-                                table_id: t.id,
-                                row_key: row.key.clone(),
-                                row: row_label(before, row, i),
-                                column: before.columns[i].to_string(),
-                                old: f.text(),
-                                new: String::new(),
-                            });
-                        }
+                    if let Cell::Amount(f) = cell
+                        && !f.text().is_empty()
+                    {
+                        changes.push(Change::Cell {
+                            unit: unit.clone(),
+                            table: t.title.to_string(),
+                            table_id: t.id,
+                            row_key: row.key.clone(),
+                            row: row_label(before, row, i),
+                            column: before.columns[i].to_string(),
+                            old: f.text(),
+                            new: String::new(),
+                        });
                     }
                 }
             }

@@ -160,20 +160,19 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path, format: Format) -> ExitCode {
-    let mut diags = Diagnostics::new();
-    let checked = match gongkai::check_site(dir, &mut diags) {
-        Ok(checked) => checked,
+    let report = match gongkai::pipeline::run(dir, None, &progress_bar()) {
+        Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let diags = &report.diags;
     match format {
         Format::Json => println!("{}", diags.render_json()),
         Format::Text => {
             print!("{}", diags.render_text());
-            let color = std::io::stderr().is_terminal();
-            let found = gongkai::load::find_disclosures(dir).map_or(checked.len(), |d| d.len());
+            let found = report.found;
             if found == 0 {
                 eprintln!(
                     "warning: no department-year in `{}` (a department-year is a folder with a unit.yaml; see docs/schema.md)",
@@ -185,7 +184,7 @@ fn check(dir: &std::path::Path, format: Format) -> ExitCode {
                 if found == 1 { "" } else { "s" },
                 diags.summary()
             );
-            if color && diags.has_errors() {
+            if std::io::stderr().is_terminal() && diags.has_errors() {
                 eprintln!("\x1b[1;31m{summary}\x1b[0m");
             } else {
                 eprintln!("{summary}");
@@ -199,43 +198,49 @@ fn check(dir: &std::path::Path, format: Format) -> ExitCode {
     }
 }
 
-fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
-    let mut diags = Diagnostics::new();
-    let checked = match gongkai::check_site(dir, &mut diags) {
-        Ok(checked) => checked,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+/// A progress bar on a terminal for long runs; silent otherwise (CI, pipes).
+fn progress_bar() -> impl Fn(usize, usize) + Sync {
+    let bar = std::sync::OnceLock::<indicatif::ProgressBar>::new();
+    let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    move |done, total| {
+        if !interactive || total < 50 {
+            return;
         }
-    };
-    print!("{}", diags.render_text());
-    if diags.has_errors() {
-        eprintln!("{}; nothing was written", diags.summary());
-        return ExitCode::FAILURE;
+        let bar = bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} department-years {eta}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+        if done == total {
+            bar.finish_and_clear();
+        }
     }
-    let files = match gongkai::build::site_files(&checked, dir) {
-        Ok(files) => files,
+}
+
+fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
+    let report = match gongkai::pipeline::run(dir, Some(output), &progress_bar()) {
+        Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
             return ExitCode::FAILURE;
         }
     };
-    let stats = match gongkai::build::write_atomically(output, &files) {
-        Ok(stats) => stats,
-        Err(e) => {
-            eprintln!("error: {e}; the previous output is unchanged");
-            return ExitCode::FAILURE;
-        }
+    print!("{}", report.diags.render_text());
+    let Some(stats) = report.stats.filter(|_| !report.diags.has_errors()) else {
+        eprintln!("{}; nothing was written", report.diags.summary());
+        return ExitCode::FAILURE;
     };
     eprintln!(
-        "built {} department-year{} into {}: {} files, {} written, {} unchanged ({})",
-        checked.len(),
-        if checked.len() == 1 { "" } else { "s" },
+        "built {} department-year{} into {}: {} files written, {} unchanged ({})",
+        report.found,
+        if report.found == 1 { "" } else { "s" },
         output.display(),
-        files.len(),
         stats.written,
         stats.unchanged,
-        diags.summary()
+        report.diags.summary()
     );
     ExitCode::SUCCESS
 }

@@ -103,14 +103,14 @@ fn fingerprint(paths: &[PathBuf]) -> Vec<(PathBuf, SystemTime, u64)> {
     let mut out = Vec::new();
     for root in paths {
         for entry in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
-            if let Ok(meta) = entry.metadata() {
-                if meta.is_file() {
-                    out.push((
-                        entry.path().to_path_buf(),
-                        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                        meta.len(),
-                    ));
-                }
+            if let Ok(meta) = entry.metadata()
+                && meta.is_file()
+            {
+                out.push((
+                    entry.path().to_path_buf(),
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    meta.len(),
+                ));
             }
         }
     }

@@ -124,6 +124,46 @@ fn a_failed_build_leaves_the_published_output_exactly_as_it_was() {
 }
 
 #[test]
+fn builds_are_byte_identical_whatever_the_number_of_threads() {
+    let root = temp("threads");
+    for threads in ["1", "2", "3"] {
+        let run = gongkai()
+            .env("GONGKAI_THREADS", threads)
+            .args(["build", "content", "-o"])
+            .arg(root.join(threads))
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    let one = snapshot(&root.join("1"));
+    assert_eq!(one, snapshot(&root.join("2")));
+    assert_eq!(one, snapshot(&root.join("3")));
+    // The streaming build writes exactly what the in-memory build produces.
+    let mut diags = Diagnostics::new();
+    let checked = gongkai::check_site(Path::new("content"), &mut diags).unwrap();
+    let mut expected: Vec<(PathBuf, Vec<u8>)> = gongkai::build::site_files(&checked, Path::new("content"))
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    expected.sort();
+    let written: Vec<(PathBuf, Vec<u8>)> = one
+        .into_iter()
+        .filter(|(p, _)| p != Path::new(".gongkai-manifest"))
+        .collect();
+    assert_eq!(written.len(), expected.len());
+    for ((pa, ba), (pb, bb)) in written.iter().zip(&expected) {
+        assert_eq!(pa, pb);
+        assert!(
+            ba == bb,
+            "{} differs between the streaming and in-memory builds",
+            pa.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn builds_are_byte_identical_whatever_the_file_system_order() {
     let root = temp("determinism");
     copy_dir(Path::new("content"), &root.join("a/content"), false);

@@ -4,10 +4,14 @@
 //! What is read:
 //!
 //! - body paragraphs: the text of their runs (`w:t`), `w:tab` as `\t`,
-//!   `w:br` / `w:cr` as a newline (a page or column break adds nothing);
-//!   paragraphs with no visible text are left out;
+//!   `w:br` / `w:cr` as a newline (a page or column break adds nothing),
+//!   trimmed of surrounding white space (the ideographic spaces used to
+//!   indent included); paragraphs with no visible text are left out, and so
+//!   are those that hold a page-number field and only its decoration
+//!   (`— 3 —`, `第 3 页 共 9 页`);
 //! - tables (`w:tbl` → rows `w:tr` → cells `w:tc`): a cell's text is its
-//!   paragraphs joined by `\n`; a cell spanning columns (`w:gridSpan`, also
+//!   paragraphs joined by `\n`, each trimmed, empty lines at either end
+//!   dropped; a cell spanning columns (`w:gridSpan`, also
 //!   `w:gridBefore` / `w:gridAfter`) is followed by empty cells so every
 //!   row is as wide as the grid; a vertically merged continuation cell
 //!   (`w:vMerge` without `restart`) is empty; rows are padded to the widest
@@ -30,8 +34,8 @@
 
 use std::io::{Cursor, Read};
 
-use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
 use super::{Block, Source};
@@ -72,7 +76,7 @@ pub enum FormatError {
 /// documentation for what is kept.
 pub fn read(bytes: &[u8]) -> Result<Source, FormatError> {
     let mut package = Package::open(bytes, KIND)?;
-    let main = main_part(&mut package)?;
+    let main = package.main_part("word/document.xml")?;
     let Some(xml) = package.read(&main)? else {
         return Err(FormatError::NotThisFormat {
             kind: KIND,
@@ -179,7 +183,10 @@ impl<'a> Package<'a> {
         let too_large = |what: &str| FormatError::TooLarge {
             kind,
             reason: if cap < MAX_PART_BYTES {
-                format!("`{name}` {what}: the parts together exceed {} MiB", MAX_TOTAL_BYTES >> 20)
+                format!(
+                    "`{name}` {what}: the parts together exceed {} MiB",
+                    MAX_TOTAL_BYTES >> 20
+                )
             } else {
                 format!("`{name}` {what} more than {} MiB", MAX_PART_BYTES >> 20)
             },
@@ -213,7 +220,8 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
     const EOCD: &[u8] = b"PK\x05\x06";
     const LOCATOR: &[u8] = b"PK\x06\x07";
     const EOCD64: &[u8] = b"PK\x06\x06";
-    let u16_at = |at: usize| -> Option<u64> { Some(u64::from(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))) };
+    let u16_at =
+        |at: usize| -> Option<u64> { Some(u64::from(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))) };
     let u64_at = |at: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?)) };
     let tail_start = bytes.len().saturating_sub(22 + 65_535);
     let mut found = None;
@@ -227,7 +235,9 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
                 && let Some(offset) = u64_at(loc + 8).and_then(|o| usize::try_from(o).ok())
                 && bytes.get(offset..offset.saturating_add(4)) == Some(EOCD64)
             {
-                let n64 = u64_at(offset + 32).unwrap_or(u64::MAX).max(u64_at(offset + 24).unwrap_or(u64::MAX));
+                let n64 = u64_at(offset + 32)
+                    .unwrap_or(u64::MAX)
+                    .max(u64_at(offset + 24).unwrap_or(u64::MAX));
                 entries = entries.max(n64);
             }
             found = Some(found.unwrap_or(0).max(entries));
@@ -240,20 +250,21 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
     found
 }
 
-/// The main document part named by `_rels/.rels` (`word/document.xml` when
-/// the relationships do not say).
-fn main_part(package: &mut Package<'_>) -> Result<String, FormatError> {
-    const DEFAULT: &str = "word/document.xml";
-    let Some(rels) = package.read("_rels/.rels")? else {
-        return Ok(DEFAULT.into());
-    };
-    let text = xml_text(rels, KIND, "_rels/.rels")?;
-    let targets = relationship_targets(&text, "/officeDocument", KIND, "_rels/.rels")?;
-    Ok(targets
-        .into_iter()
-        .next()
-        .map(|t| resolve_target("", &t))
-        .unwrap_or_else(|| DEFAULT.into()))
+impl Package<'_> {
+    /// The main part named by `_rels/.rels` (`default` when the
+    /// relationships do not say).
+    pub(super) fn main_part(&mut self, default: &str) -> Result<String, FormatError> {
+        let Some(rels) = self.read("_rels/.rels")? else {
+            return Ok(default.into());
+        };
+        let text = xml_text(rels, self.kind, "_rels/.rels")?;
+        let targets = relationship_targets(&text, "/officeDocument", self.kind, "_rels/.rels")?;
+        Ok(targets
+            .into_iter()
+            .next()
+            .map(|t| resolve_target("", &t))
+            .unwrap_or_else(|| default.into()))
+    }
 }
 
 /// Targets of the relationships in a `.rels` part whose type ends with
@@ -310,7 +321,13 @@ pub(super) fn xml_text(bytes: Vec<u8>, kind: &'static str, part: &str) -> Result
     let utf16 = |bytes: &[u8], le: bool| -> Result<String, FormatError> {
         let units: Vec<u16> = bytes
             .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         String::from_utf16(&units).map_err(|_| FormatError::Malformed {
             kind,
@@ -343,12 +360,26 @@ fn malformed(kind: &'static str, part: &str, e: &dyn std::fmt::Display) -> Forma
     }
 }
 
+/// The local name of a part's root element.
+pub(super) fn root_name(xml: &str) -> Option<String> {
+    let mut reader = Reader::from_str(xml);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) => {
+                return Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
 /// An attribute's unescaped value by qualified name.
 pub(super) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 // ---------------------------------------------------------------------------
@@ -433,6 +464,8 @@ struct DocumentReader {
     /// The paragraph being read and how many `w:p` are open (text boxes nest).
     para: Option<String>,
     para_depth: usize,
+    /// The paragraph holds a page-number field.
+    page_field: bool,
     in_text: bool,
     in_instr: bool,
     fields: Vec<Field>,
@@ -454,6 +487,7 @@ impl DocumentReader {
             depth: 0,
             para: None,
             para_depth: 0,
+            page_field: false,
             in_text: false,
             in_instr: false,
             fields: Vec::new(),
@@ -479,7 +513,7 @@ impl DocumentReader {
                 Event::Start(e) => {
                     if !root_seen {
                         root_seen = true;
-                        self.bind_prefixes(&e);
+                        self.root(&e)?;
                     }
                     self.depth += 1;
                     if self.depth > MAX_DEPTH {
@@ -496,12 +530,13 @@ impl DocumentReader {
                 Event::Empty(e) => {
                     if !root_seen {
                         root_seen = true;
+                        self.root(&e)?;
                     }
                     self.empty(&e)?;
                 }
                 Event::End(e) => {
                     self.depth = self.depth.saturating_sub(1);
-                    let (ns, local) = self.name(e.name().as_ref());
+                    let (ns, local) = self.name(e.name().into_inner());
                     self.end(ns, local)?;
                 }
                 Event::Text(t) => {
@@ -536,6 +571,18 @@ impl DocumentReader {
         Ok(Source { blocks: self.blocks })
     }
 
+    /// Checks the root is a WordprocessingML document.
+    fn root(&mut self, root: &BytesStart<'_>) -> Result<(), FormatError> {
+        self.bind_prefixes(root);
+        match self.name(root.name().into_inner()) {
+            (Ns::W, b"document") => Ok(()),
+            _ => Err(FormatError::NotThisFormat {
+                kind: KIND,
+                reason: format!("`{}` is not a Word document", self.part),
+            }),
+        }
+    }
+
     /// Learns the prefixes of the namespaces that matter from the root.
     fn bind_prefixes(&mut self, root: &BytesStart<'_>) {
         for a in root.attributes().flatten() {
@@ -547,7 +594,9 @@ impl DocumentReader {
             } else {
                 continue;
             };
-            let Ok(uri) = a.unescape_value() else { continue };
+            let Ok(uri) = a.normalized_value(XmlVersion::Implicit1_0) else {
+                continue;
+            };
             let ns = if NS_W.contains(&uri.as_ref()) {
                 Ns::W
             } else if uri == NS_MC {
@@ -610,7 +659,7 @@ impl DocumentReader {
     }
 
     fn start(&mut self, e: &BytesStart<'_>) -> Result<Flow, FormatError> {
-        let (ns, local) = self.name(e.name().as_ref());
+        let (ns, local) = self.name(e.name().into_inner());
         match (ns, local) {
             (Ns::W, _) => {}
             (Ns::Mc, b"Fallback") => return Ok(Flow::Skip),
@@ -646,6 +695,7 @@ impl DocumentReader {
                     result: true,
                 };
                 if field.hidden() {
+                    self.page_field = true;
                     return Ok(Flow::Skip);
                 }
             }
@@ -683,7 +733,7 @@ impl DocumentReader {
     }
 
     fn empty(&mut self, e: &BytesStart<'_>) -> Result<(), FormatError> {
-        let (ns, local) = self.name(e.name().as_ref());
+        let (ns, local) = self.name(e.name().into_inner());
         if ns != Ns::W {
             return Ok(());
         }
@@ -741,6 +791,9 @@ impl DocumentReader {
                         && let Some(f) = self.fields.last_mut()
                     {
                         f.result = true;
+                        if f.hidden() {
+                            self.page_field = true;
+                        }
                     }
                 }
                 Some("end") => {
@@ -831,6 +884,7 @@ impl DocumentReader {
     fn open_paragraph(&mut self) {
         if self.para_depth == 0 {
             self.para = Some(String::new());
+            self.page_field = false;
         } else if let Some(p) = self.para.as_mut()
             && !p.is_empty()
             && !p.ends_with('\n')
@@ -847,12 +901,16 @@ impl DocumentReader {
         let Some(text) = self.para.take() else {
             return Ok(());
         };
+        let text = text.trim();
+        if self.page_field && is_page_decoration(text) {
+            return Ok(());
+        }
         if self.table_depth > 0 {
             if let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
-                cell.lines.push(text);
+                cell.lines.push(text.to_string());
             }
-        } else if !text.trim().is_empty() {
-            self.blocks.push(Block::Paragraph(text));
+        } else if !text.is_empty() {
+            self.blocks.push(Block::Paragraph(text.to_string()));
         }
         Ok(())
     }
@@ -875,7 +933,7 @@ impl DocumentReader {
         row.cells.push(if cell.continued {
             String::new()
         } else {
-            cell.lines.join("\n")
+            cell.lines.join("\n").trim_matches('\n').to_string()
         });
         row.cells.extend(std::iter::repeat_n(String::new(), cell.span - 1));
         Ok(())
@@ -924,12 +982,19 @@ enum Flow {
     Skip,
 }
 
+/// What is left of a paragraph around a page number: dashes, 第 页 共 页,
+/// `Page of`.
+fn is_page_decoration(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || "—–-_|/·.第页共PpAaGgEeOoFf".contains(c))
+}
+
 /// An attribute by local name (`w:val`, `val`: whatever the prefix).
 fn attr_local(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 fn too_wide(part: &str) -> FormatError {

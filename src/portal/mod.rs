@@ -76,105 +76,223 @@ pub fn theme_dir(content: &Path) -> PathBuf {
     content.parent().unwrap_or(Path::new("")).join("themes/default/portal")
 }
 
+/// The portal's compiled templates and static files, built once per build
+/// and shared by the threads rendering departments.
+pub struct Portal {
+    tera: tera::Tera,
+    statics: Vec<OutputFile>,
+}
+
+impl Portal {
+    /// The default theme with the site's overrides from next to `content`.
+    pub fn new(content: &Path) -> Result<Self, PortalError> {
+        let theme = theme_dir(content);
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on([".html"]);
+        for (name, builtin) in TEMPLATES {
+            let source = theme_file(&theme, name, builtin)?;
+            tera.add_raw_template(name, &source)
+                .map_err(|e| PortalError::Template {
+                    name: name.into(),
+                    message: e.to_string(),
+                })?;
+        }
+        let mut statics = Vec::new();
+        for (name, builtin) in STATIC {
+            statics.push(OutputFile {
+                path: PathBuf::from("static").join(name),
+                bytes: theme_file(&theme.join("static"), name, builtin)?.into_bytes(),
+            });
+        }
+        Ok(Portal { tera, statics })
+    }
+
+    fn render(&self, name: &str, ctx: &serde_json::Value) -> Result<Vec<u8>, PortalError> {
+        let template_error = |message: String| PortalError::Template {
+            name: name.into(),
+            message,
+        };
+        let context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
+        self.tera
+            .render(name, &context)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(e.to_string()))
+    }
+
+    /// A department-year's page and downloads.
+    pub fn department(&self, c: &Checked, years_of: &YearsOf) -> Result<Vec<OutputFile>, PortalError> {
+        let dir = department_dir(c);
+        let page = department_page(c, years_of)?;
+        let mut files = vec![OutputFile {
+            path: dir.join("index.html"),
+            bytes: self.render("department.html", &page)?,
+        }];
+        files.extend(department_downloads(c)?);
+        Ok(files)
+    }
+
+    /// The site-level files: home, year and comparison pages, search index,
+    /// open data and static files. `slim` needs units, facts and project
+    /// lists only (see [`slim`]).
+    pub fn site(
+        &self,
+        slim: &[Checked],
+        search_docs: &[search::SearchDoc],
+        years_of: &YearsOf,
+    ) -> Result<Vec<OutputFile>, PortalError> {
+        let mut files = self.statics.clone();
+        let mut years: BTreeMap<u16, Vec<&Checked>> = BTreeMap::new();
+        for c in slim {
+            years.entry(c.disclosure.unit.year).or_default().push(c);
+        }
+        for (year, list) in &years {
+            let ctx = serde_json::json!({
+                "root": "../",
+                "title": format!("{year}年部门预算公开"),
+                "year": year,
+                "groups": groups(list, "../"),
+            });
+            files.push(OutputFile {
+                path: PathBuf::from(year.to_string()).join("index.html"),
+                bytes: self.render("year.html", &ctx)?,
+            });
+        }
+        let home_years: Vec<serde_json::Value> = years
+            .iter()
+            .rev()
+            .map(|(year, list)| serde_json::json!({ "year": year, "href": format!("{year}/"), "groups": groups(list, "") }))
+            .collect();
+        let ctx = serde_json::json!({ "root": "", "title": "部门预算公开", "years": home_years });
+        files.push(OutputFile {
+            path: PathBuf::from("index.html"),
+            bytes: self.render("index.html", &ctx)?,
+        });
+        for (code, years) in years_of {
+            if years.len() < 2 {
+                continue;
+            }
+            let list: Vec<&Checked> = slim.iter().filter(|c| c.disclosure.unit.code == *code).collect();
+            if list.len() < 2 {
+                continue;
+            }
+            files.push(OutputFile {
+                path: PathBuf::from("departments").join(code).join("index.html"),
+                bytes: self.render("compare.html", &compare_page(&list))?,
+            });
+        }
+        files.push(OutputFile {
+            path: PathBuf::from("search-index.json"),
+            bytes: search::build_index(search_docs).into_bytes(),
+        });
+        files.extend(downloads::open_data(slim));
+        Ok(files)
+    }
+}
+
+/// The years each department code publishes.
+pub type YearsOf = BTreeMap<String, Vec<u16>>;
+
+/// Years per department code of a set of department-years.
+pub fn years_of<'a>(units: impl IntoIterator<Item = &'a crate::model::Unit>) -> YearsOf {
+    let mut map: YearsOf = BTreeMap::new();
+    for u in units {
+        map.entry(u.code.clone()).or_default().push(u.year);
+    }
+    for years in map.values_mut() {
+        years.sort_unstable();
+        years.dedup();
+    }
+    map
+}
+
+/// Most characters of a page's text the search index takes (names, headings
+/// and the start of the text); keeps the index small for large sites.
+pub const SEARCH_TEXT_CHARS: usize = 6000;
+
+/// The search entry of a department-year.
+pub fn search_doc(c: &Checked) -> search::SearchDoc {
+    let u = &c.disclosure.unit;
+    let mut text: String = c
+        .document
+        .as_ref()
+        .map(|d| {
+            d.markdown
+                .lines()
+                .filter(|l| !l.starts_with('|') && !l.starts_with("<!--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    if let Some((cut, _)) = text.char_indices().nth(SEARCH_TEXT_CHARS) {
+        text.truncate(cut);
+    }
+    if let Some(p) = &c.disclosure.projects {
+        for project in &p.projects {
+            text.push('\n');
+            text.push_str(&project.name.value);
+        }
+    }
+    search::SearchDoc {
+        url: format!("{}/", department_dir(c).display()),
+        title: format!("{}{}年部门预算", u.name, u.year),
+        year: u.year,
+        department: u.name.clone(),
+        text,
+    }
+}
+
+/// What site-level pages need of a department-year once its own files are
+/// written: the unit, the facts and the project names. Drops the tables, the
+/// document and the other data, so a large site does not stay in memory.
+pub fn slim(c: Checked) -> Checked {
+    let Checked {
+        disclosure: d, facts, ..
+    } = c;
+    let projects = d.projects.map(|p| crate::model::Projects {
+        projects: p
+            .projects
+            .into_iter()
+            .map(|mut project| {
+                project.goals.clear();
+                project.indicators.clear();
+                project
+            })
+            .collect(),
+    });
+    Checked {
+        disclosure: crate::model::Disclosure {
+            dir: d.dir,
+            unit: d.unit,
+            codes: d.codes,
+            functions: None,
+            economic: None,
+            sangong: None,
+            projects,
+            procurement: None,
+            assets: None,
+            organisation: Vec::new(),
+            prior: None,
+            narrative: Default::default(),
+            sections: Default::default(),
+            corrections: Vec::new(),
+        },
+        derived: Default::default(),
+        facts,
+        document: None,
+    }
+}
+
 /// Everything the portal writes for the checked department-years.
 pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, PortalError> {
-    let theme = theme_dir(content);
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on([".html"]);
-    for (name, builtin) in TEMPLATES {
-        let source = theme_file(&theme, name, builtin)?;
-        tera.add_raw_template(name, &source)
-            .map_err(|e| PortalError::Template {
-                name: name.into(),
-                message: e.to_string(),
-            })?;
-    }
-    let render = |name: &str, ctx: &serde_json::Value| -> Result<Vec<u8>, PortalError> {
-        let context = tera::Context::from_serialize(ctx).map_err(|e| PortalError::Template {
-            name: name.into(),
-            message: e.to_string(),
-        })?;
-        tera.render(name, &context)
-            .map(String::into_bytes)
-            .map_err(|e| PortalError::Template {
-                name: name.into(),
-                message: e.to_string(),
-            })
-    };
-
+    let portal = Portal::new(content)?;
+    let years = years_of(checked.iter().map(|c| &c.disclosure.unit));
     let mut files = Vec::new();
-    for (name, builtin) in STATIC {
-        files.push(OutputFile {
-            path: PathBuf::from("static").join(name),
-            bytes: theme_file(&theme.join("static"), name, builtin)?.into_bytes(),
-        });
-    }
-    let years_of: BTreeMap<&str, Vec<u16>> = checked.iter().fold(BTreeMap::new(), |mut m, c| {
-        m.entry(c.disclosure.unit.code.as_str())
-            .or_insert_with(Vec::new)
-            .push(c.disclosure.unit.year);
-        m
-    });
-    let mut search_docs = Vec::new();
+    let mut docs = Vec::new();
     for c in checked {
-        let dir = department_dir(c);
-        let page = department_page(c, &years_of)?;
-        search_docs.push(search::SearchDoc {
-            url: format!("{}/", dir.display()),
-            title: format!("{}{}年部门预算", c.disclosure.unit.name, c.disclosure.unit.year),
-            year: c.disclosure.unit.year,
-            department: c.disclosure.unit.name.clone(),
-            text: c.document.as_ref().map(|d| d.markdown.clone()).unwrap_or_default(),
-        });
-        files.push(OutputFile {
-            path: dir.join("index.html"),
-            bytes: render("department.html", &page)?,
-        });
-        files.extend(department_downloads(c)?);
+        files.extend(portal.department(c, &years)?);
+        docs.push(search_doc(c));
     }
-    // Year pages and the home page.
-    let mut years: BTreeMap<u16, Vec<&Checked>> = BTreeMap::new();
-    for c in checked {
-        years.entry(c.disclosure.unit.year).or_default().push(c);
-    }
-    for (year, list) in &years {
-        let ctx = serde_json::json!({
-            "root": "../",
-            "title": format!("{year}年部门预算公开"),
-            "year": year,
-            "groups": groups(list, "../"),
-        });
-        files.push(OutputFile {
-            path: PathBuf::from(year.to_string()).join("index.html"),
-            bytes: render("year.html", &ctx)?,
-        });
-    }
-    let home_years: Vec<serde_json::Value> = years
-        .iter()
-        .rev()
-        .map(|(year, list)| serde_json::json!({ "year": year, "href": format!("{year}/"), "groups": groups(list, "") }))
-        .collect();
-    let ctx = serde_json::json!({ "root": "", "title": "部门预算公开", "years": home_years });
-    files.push(OutputFile {
-        path: PathBuf::from("index.html"),
-        bytes: render("index.html", &ctx)?,
-    });
-    // A department across years.
-    for (code, years) in &years_of {
-        if years.len() < 2 {
-            continue;
-        }
-        let list: Vec<&Checked> = checked.iter().filter(|c| c.disclosure.unit.code == *code).collect();
-        files.push(OutputFile {
-            path: PathBuf::from("departments").join(code).join("index.html"),
-            bytes: render("compare.html", &compare_page(&list))?,
-        });
-    }
-    files.push(OutputFile {
-        path: PathBuf::from("search-index.json"),
-        bytes: search::build_index(&search_docs).into_bytes(),
-    });
-    files.extend(downloads::open_data(checked));
+    files.extend(portal.site(checked, &docs, &years)?);
     Ok(files)
 }
 
@@ -241,7 +359,7 @@ fn all_tables(c: &Checked) -> Vec<&Table> {
         .collect()
 }
 
-fn department_page(c: &Checked, years_of: &BTreeMap<&str, Vec<u16>>) -> Result<serde_json::Value, PortalError> {
+fn department_page(c: &Checked, years_of: &YearsOf) -> Result<serde_json::Value, PortalError> {
     let u = &c.disclosure.unit;
     let tables = all_tables(c);
     let headlines: Vec<Headline> = [
