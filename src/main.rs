@@ -80,6 +80,20 @@ enum Command {
         #[arg(long)]
         write_corrections: bool,
     },
+    /// Import a published disclosure (Word-export text, .docx or .xlsx) into
+    /// content/<year>/<code>/, keeping published totals as declared values.
+    Import {
+        file: PathBuf,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// text, docx or xlsx (default: from the file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Serve the site locally, rebuilding on changes to content/ and themes/.
     Serve {
         /// The content folder.
@@ -147,6 +161,12 @@ fn main() -> ExitCode {
             force,
         ),
         Command::Rollover { dir, to, force } => rollover(&dir, to, force),
+        Command::Import {
+            file,
+            content,
+            format,
+            force,
+        } => import(&file, &content, format.as_deref(), force),
         Command::Diff {
             old,
             new,
@@ -339,6 +359,63 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str>, force: bool) -> ExitCode {
+    use gongkai::import::Format;
+    let format = match format {
+        None => Format::of(file),
+        Some("text") => Format::Text,
+        Some("docx") => Format::Docx,
+        Some("xlsx") => Format::Xlsx,
+        Some(other) => {
+            eprintln!("error: unknown format `{other}`: text, docx or xlsx");
+            return ExitCode::from(2);
+        }
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let imported = match gongkai::import::import(&bytes, format) {
+        Ok(imported) => imported,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir = content.join(imported.year.to_string()).join(&imported.code);
+    if let Err(e) = gongkai::author::write_files(&dir, &imported.files, force) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "imported {} into {} ({} files)",
+        file.display(),
+        dir.display(),
+        imported.files.len()
+    );
+    if !imported.unplaced.is_empty() {
+        eprintln!("could not place {} item(s); add them by hand:", imported.unplaced.len());
+        for item in &imported.unplaced {
+            eprintln!("  - {item}");
+        }
+    }
+    // Check what was imported: published totals that disagree show here.
+    let mut diags = Diagnostics::new();
+    let site_codes = gongkai::codes::SiteCodes::load(content, &mut diags);
+    if let Some(d) = gongkai::load::load_disclosure(&dir, &site_codes, &mut diags)
+        && !diags.has_errors()
+    {
+        let derived = gongkai::derive::derive(&d, &mut diags);
+        gongkai::check::check(&d, &derived, &mut diags);
+    }
+    print!("{}", diags.render_text());
+    eprintln!("check of the imported content: {}", diags.summary());
+    ExitCode::SUCCESS
 }
 
 /// One side of a diff, checked and built in memory.

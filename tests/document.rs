@@ -152,11 +152,10 @@ fn sections_of(lines: &[String]) -> Vec<(String, String)> {
         if let Some(n) = ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"]
             .iter()
             .find(|n| l.starts_with(**n))
+            && l.len() < 90
         {
-            if l.len() < 90 {
-                out.push((n.to_string(), String::new()));
-                continue;
-            }
+            out.push((n.to_string(), String::new()));
+            continue;
         }
         if let Some((_, text)) = out.last_mut() {
             text.push_str(l);

@@ -32,3 +32,52 @@ pub enum Block {
 pub struct Source {
     pub blocks: Vec<Block>,
 }
+
+/// The formats `gongkai import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Word-export text.
+    Text,
+    Docx,
+    Xlsx,
+}
+
+impl Format {
+    /// The format a file name suggests: `.docx`, `.xlsx`, else text.
+    pub fn of(path: &std::path::Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("docx") => Format::Docx,
+            Some("xlsx") => Format::Xlsx,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Format(#[from] docx::FormatError),
+    #[error(transparent)]
+    Content(#[from] content::ImportError),
+    #[error("the text is not UTF-8 (save the Word export as UTF-8 text)")]
+    Encoding,
+}
+
+/// Reads a published document in any supported format into content files.
+pub fn import(bytes: &[u8], format: Format) -> Result<content::Imported, Error> {
+    let source = match format {
+        Format::Text => {
+            let text = std::str::from_utf8(bytes).map_err(|_| Error::Encoding)?;
+            text::read(text.strip_prefix('\u{feff}').unwrap_or(text))
+        }
+        Format::Docx => docx::read(bytes)?,
+        Format::Xlsx => xlsx::read(bytes)?,
+    };
+    Ok(content::to_content(&source)?)
+}

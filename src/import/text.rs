@@ -38,6 +38,9 @@ struct Reader {
     row: Vec<String>,
     /// Blank lines since the last cell line (`None` before any cell of the table).
     blanks: Option<usize>,
+    /// A page-number line was seen since the last cell: blank lines around it
+    /// do not end the table.
+    noise: bool,
 }
 
 impl Reader {
@@ -57,12 +60,10 @@ impl Reader {
             if let Some(b) = self.blanks.as_mut() {
                 *b = (*b).min(1);
             }
+            self.noise = true;
             return;
         }
-        let continues_cell = self.blanks == Some(0)
-            && !self.row.is_empty()
-            && !had_bookmark
-            && !starts_paragraph(rest);
+        let continues_cell = self.blanks == Some(0) && !self.row.is_empty() && !had_bookmark && !starts_paragraph(rest);
         if continues_cell {
             if let Some(last) = self.row.last_mut() {
                 if !last.is_empty() {
@@ -73,6 +74,7 @@ impl Reader {
             return;
         }
         self.end_table();
+        self.noise = false;
         self.blocks.push(Block::Paragraph(rest.to_string()));
     }
 
@@ -84,12 +86,13 @@ impl Reader {
         }
         self.row.push(trim(cell).to_string());
         self.blanks = Some(0);
+        self.noise = false;
     }
 
     fn blank(&mut self) {
         self.end_row();
         if let Some(b) = self.blanks.as_mut() {
-            *b += 1;
+            *b = if self.noise { 1 } else { *b + 1 };
         }
     }
 
@@ -124,7 +127,10 @@ fn strip_bookmarks(line: &str) -> (bool, &str) {
     let mut found = false;
     loop {
         let t = trim(rest);
-        match t.strip_prefix("[bookmark:").and_then(|r| r.find(']').map(|end| &r[end + 1..])) {
+        match t
+            .strip_prefix("[bookmark:")
+            .and_then(|r| r.find(']').map(|end| &r[end + 1..]))
+        {
             Some(after) => {
                 rest = after;
                 found = true;
@@ -142,7 +148,10 @@ fn starts_paragraph(line: &str) -> bool {
     if line.starts_with('第') && line.contains("部分") && line.chars().count() < 60 {
         return true;
     }
-    let numeral: String = line.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).collect();
+    let numeral: String = line
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
     !numeral.is_empty() && line[numeral.len()..].starts_with('、')
 }
 
@@ -154,7 +163,11 @@ fn is_page_noise(line: &str) -> bool {
     }
     if let Some(rest) = lower.strip_prefix("page") {
         let rest = rest.trim();
-        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '/' || c.is_alphabetic()) {
+        if !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ' ' || c == '/' || c.is_alphabetic())
+        {
             return rest.chars().any(|c| c.is_ascii_digit());
         }
     }

@@ -23,10 +23,11 @@ pub fn published_tables(text: &str) -> Vec<(String, PublishedTable)> {
     let mut current: Option<usize> = None;
     let flush =
         |row: &mut Vec<String>, tables: &mut Vec<(String, PublishedTable)>, current: Option<usize>, in_data: bool| {
-            if let Some(i) = current {
-                if in_data && !row.is_empty() {
-                    tables[i].1.rows.push(std::mem::take(row));
-                }
+            if let Some(i) = current
+                && in_data
+                && !row.is_empty()
+            {
+                tables[i].1.rows.push(std::mem::take(row));
             }
             row.clear();
         };
