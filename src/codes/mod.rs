@@ -116,16 +116,21 @@ pub struct CodeLists {
 }
 
 impl CodeLists {
-    /// The built-in lists for budget year `year`.
+    /// The built-in lists for budget year `year` (parsed once per list year).
     pub fn builtin(year: u16) -> Self {
+        static PARSED: std::sync::Mutex<BTreeMap<(u16, u16, u16), CodeLists>> = std::sync::Mutex::new(BTreeMap::new());
         let (fy, ft) = pick(FUNCTION_LISTS, year);
         let (ey, et) = pick(ECONOMIC_LISTS, year);
         let (ly, lt) = pick(LEI_LISTS, year);
-        CodeLists {
-            function: CodeList::parse(fy, ft),
-            economic: CodeList::parse(ey, et),
-            lei: CodeList::parse(ly, lt),
-        }
+        let mut cache = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry((fy, ey, ly))
+            .or_insert_with(|| CodeLists {
+                function: CodeList::parse(fy, ft),
+                economic: CodeList::parse(ey, et),
+                lei: CodeList::parse(ly, lt),
+            })
+            .clone()
     }
 
     pub fn list(&self, kind: Kind) -> &CodeList {
@@ -140,15 +145,12 @@ impl CodeLists {
     pub fn apply_site(&mut self, site: &SiteCodes) {
         for (code, name) in &site.function {
             self.function.insert(code, name);
-            self.function.names.insert(code.clone(), name.clone());
         }
         for (code, name) in &site.economic {
             self.economic.insert(code, name);
-            self.economic.names.insert(code.clone(), name.clone());
         }
         for (code, name) in &site.lei {
             self.lei.insert(code, name);
-            self.lei.names.insert(code.clone(), name.clone());
         }
     }
 }
