@@ -63,7 +63,7 @@ fn main() {
         add("model.json", t);
         let years = gongkai::portal::years_of([&c.disclosure.unit]);
         let t = Instant::now();
-        let _ = portal.department(&c, &years);
+        let _ = portal.department(&c, &years, true);
         add("portal page + downloads (incl. xlsx/csv/json again)", t);
         let t = Instant::now();
         let _ = gongkai::portal::search_doc(&c);

@@ -29,6 +29,9 @@ enum Command {
         /// The output folder.
         #[arg(short, long, default_value = "output")]
         output: PathBuf,
+        /// Write the portal's pages only: no documents, no downloads.
+        #[arg(long)]
+        pages_only: bool,
     },
     /// Scaffold a department-year with every file and field explained.
     New {
@@ -137,7 +140,11 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { dir, output } => build(&dir, &output),
+        Command::Build {
+            dir,
+            output,
+            pages_only,
+        } => build(&dir, &output, pages_only),
         Command::Serve { dir, bind, port } => serve(dir, bind, port),
         Command::New {
             code,
@@ -180,7 +187,7 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path, format: Format) -> ExitCode {
-    let report = match gongkai::pipeline::run(dir, None, &progress_bar()) {
+    let report = match gongkai::pipeline::run(dir, None, gongkai::pipeline::Outputs::ALL, &progress_bar()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -240,8 +247,13 @@ fn progress_bar() -> impl Fn(usize, usize) + Sync {
     }
 }
 
-fn build(dir: &std::path::Path, output: &std::path::Path) -> ExitCode {
-    let report = match gongkai::pipeline::run(dir, Some(output), &progress_bar()) {
+fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool) -> ExitCode {
+    let outputs = if pages_only {
+        gongkai::pipeline::Outputs::PAGES
+    } else {
+        gongkai::pipeline::Outputs::ALL
+    };
+    let report = match gongkai::pipeline::run(dir, Some(output), outputs, &progress_bar()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");

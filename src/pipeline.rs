@@ -23,6 +23,27 @@ struct Done {
     search: Option<portal::search::SearchDoc>,
 }
 
+/// Which outputs a build writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    /// The documents (Markdown and .docx).
+    pub documents: bool,
+    /// The downloads of each department-year (CSV, .xlsx, JSON).
+    pub downloads: bool,
+}
+
+impl Outputs {
+    pub const ALL: Outputs = Outputs {
+        documents: true,
+        downloads: true,
+    };
+    /// The portal's pages only (the like-for-like comparison with Hugo).
+    pub const PAGES: Outputs = Outputs {
+        documents: false,
+        downloads: false,
+    };
+}
+
 /// How a run went.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -44,7 +65,12 @@ pub fn threads() -> usize {
 
 /// Checks a site, or builds it into `output` when given. Nothing is written
 /// when any department-year has an error.
-pub fn run(content: &Path, output: Option<&Path>, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Report, Error> {
+pub fn run(
+    content: &Path,
+    output: Option<&Path>,
+    outputs: Outputs,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, Error> {
     let dirs = load::find_disclosures(content)?;
     let mut site_diags = Diagnostics::new();
     let site_codes = SiteCodes::load(content, &mut site_diags);
@@ -78,6 +104,7 @@ pub fn run(content: &Path, output: Option<&Path>, progress: &(dyn Fn(usize, usiz
                         portal.as_ref(),
                         &years_of,
                         staging.as_ref(),
+                        outputs,
                     );
                     match done {
                         Ok(done) => {
@@ -166,6 +193,7 @@ fn department(
     portal: Option<&Portal>,
     years_of: &YearsOf,
     staging: Option<&Staging>,
+    outputs: Outputs,
 ) -> Result<Done, Error> {
     let mut diags = Diagnostics::new();
     let Some(disclosure) = load::load_disclosure(dir, site_codes, &mut diags) else {
@@ -204,10 +232,14 @@ fn department(
     if let (Some(portal), Some(staging)) = (portal, staging)
         && !diags.has_errors()
     {
-        let mut files: Vec<OutputFile> = crate::build::outputs(std::slice::from_ref(&checked))?;
+        let mut files: Vec<OutputFile> = if outputs.documents {
+            crate::build::outputs(std::slice::from_ref(&checked))?
+        } else {
+            Vec::new()
+        };
         files.extend(
             portal
-                .department(&checked, years_of)
+                .department(&checked, years_of, outputs.downloads)
                 .map_err(|e| Error::Portal(e.to_string()))?,
         );
         for file in &files {

@@ -120,14 +120,19 @@ impl Portal {
     }
 
     /// A department-year's page and downloads.
-    pub fn department(&self, c: &Checked, years_of: &YearsOf) -> Result<Vec<OutputFile>, PortalError> {
+    pub fn department(&self, c: &Checked, years_of: &YearsOf, downloads: bool) -> Result<Vec<OutputFile>, PortalError> {
         let dir = department_dir(c);
-        let page = department_page(c, years_of)?;
+        let mut page = department_page(c, years_of)?;
+        if !downloads {
+            page["downloads"] = serde_json::Value::Array(Vec::new());
+        }
         let mut files = vec![OutputFile {
             path: dir.join("index.html"),
             bytes: self.render("department.html", &page)?,
         }];
-        files.extend(department_downloads(c)?);
+        if downloads {
+            files.extend(department_downloads(c)?);
+        }
         Ok(files)
     }
 
@@ -289,7 +294,7 @@ pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, P
     let mut files = Vec::new();
     let mut docs = Vec::new();
     for c in checked {
-        files.extend(portal.department(c, &years)?);
+        files.extend(portal.department(c, &years, true)?);
         docs.push(search_doc(c));
     }
     files.extend(portal.site(checked, &docs, &years)?);
