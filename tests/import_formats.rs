@@ -370,3 +370,14 @@ fn write_fixture_files() {
     std::fs::write(dir.join("merged.docx"), fixtures::merged_docx()).unwrap();
     std::fs::write(dir.join("formats.xlsx"), fixtures::formats_xlsx()).unwrap();
 }
+
+/// Found by `cargo fuzz run import_xlsx`: a malformed cell reference makes
+/// calamine overflow while computing its position. The reader must refuse
+/// the file, not panic.
+#[test]
+fn fuzz_regression_calamine_cell_reference_overflow() {
+    let bytes = include_bytes!("../fuzz/regressions/import_xlsx/calamine-cell-ref-overflow.xlsx");
+    let result = std::panic::catch_unwind(|| gongkai::import::xlsx::read(bytes));
+    let read = result.expect("the reader never panics");
+    assert!(read.is_err(), "a malformed workbook is refused: {read:?}");
+}

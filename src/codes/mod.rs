@@ -116,6 +116,15 @@ pub struct CodeLists {
 }
 
 impl CodeLists {
+    /// No lists at all (for summaries that no longer check codes).
+    pub fn empty() -> Self {
+        CodeLists {
+            function: CodeList::default(),
+            economic: CodeList::default(),
+            lei: CodeList::default(),
+        }
+    }
+
     /// The built-in lists for budget year `year` (parsed once per list year).
     pub fn builtin(year: u16) -> Self {
         static PARSED: std::sync::Mutex<BTreeMap<(u16, u16, u16), CodeLists>> = std::sync::Mutex::new(BTreeMap::new());

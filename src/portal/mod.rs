@@ -212,7 +212,7 @@ pub fn years_of<'a>(units: impl IntoIterator<Item = &'a crate::model::Unit>) -> 
 
 /// Most characters of a page's text the search index takes (names, headings
 /// and the start of the text); keeps the index small for large sites.
-pub const SEARCH_TEXT_CHARS: usize = 6000;
+pub const SEARCH_TEXT_CHARS: usize = 3000;
 
 /// The search entry of a department-year.
 pub fn search_doc(c: &Checked) -> search::SearchDoc {
@@ -268,7 +268,7 @@ pub fn slim(c: Checked) -> Checked {
         disclosure: crate::model::Disclosure {
             dir: d.dir,
             unit: d.unit,
-            codes: d.codes,
+            codes: crate::codes::CodeLists::empty(),
             functions: None,
             economic: None,
             sangong: None,
