@@ -1,0 +1,67 @@
+//! The YAML loader through derivation, checks and rendering.
+//!
+//! Input: the files of one department-year, NUL-separated, in the order of
+//! `FILES`; an empty chunk means "this file is absent" (so `\0\0…` skips
+//! files), chunks past the last name are ignored. `fuzz/make-corpus.py`
+//! builds such inputs from content folders.
+
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use gongkai::diag::Diagnostics;
+use gongkai::render::narrative::Narrator;
+use libfuzzer_sys::fuzz_target;
+
+const FILES: [&str; 11] = [
+    "unit.yaml",
+    "functions.yaml",
+    "economic.yaml",
+    "sangong.yaml",
+    "projects.yaml",
+    "procurement.yaml",
+    "assets.yaml",
+    "prior.yaml",
+    "narrative.yaml",
+    "organisation.yaml",
+    "corrections.yaml",
+];
+
+fn narrator() -> &'static Narrator {
+    static NARRATOR: OnceLock<Narrator> = OnceLock::new();
+    NARRATOR.get_or_init(|| Narrator::new(None).expect("the default templates compile"))
+}
+
+// `GONGKAI_FUZZ_VERBOSE=1` prints how far each input got and its
+// diagnostics (triage: `target/x86_64-unknown-linux-gnu/release/load FILE`).
+fuzz_target!(|data: &[u8]| {
+    let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::split_named(data, &FILES)
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
+    let mut diags = Diagnostics::new();
+    let loaded = gongkai::load::load_in_memory(&files, &mut diags);
+    if let Some(d) = loaded.filter(|_| !diags.has_errors()) {
+        let derived = gongkai::derive::derive(&d, &mut diags);
+        gongkai::check::check(&d, &derived, &mut diags);
+        gongkai::prose::check_literals(&d, &mut diags);
+        let facts = gongkai::facts::Facts::build(&d, &derived);
+        let _ = facts.to_context();
+        let document = gongkai::render::document::render(&d, &derived, &facts, narrator(), &mut diags);
+        if let Some(doc) = &document {
+            gongkai::prose::check_reasons(&d, &doc.sections, &mut diags);
+        }
+        if gongkai_fuzz::verbose() {
+            eprintln!("loaded, derived, checked; rendered: {}", document.is_some());
+        }
+    } else if gongkai_fuzz::verbose() {
+        eprintln!("files: {:?}; not derived (load failed or has errors)", files.keys().collect::<Vec<_>>());
+    }
+    // The diagnostics as `check` prints them (snippets cut from the sources).
+    let text = diags.render_text();
+    let _ = diags.render_json();
+    if gongkai_fuzz::verbose() {
+        eprintln!("{text}");
+    }
+});
