@@ -396,3 +396,50 @@ fn fuzz_regressions_never_panic() {
     }
     assert!(seen >= 2, "the committed reproducers were found ({seen})");
 }
+
+/// Fuzzing found imports that wrote YAML the loader rejects (an empty table
+/// as `rows:` with nothing, control characters in comments and quoted
+/// strings). Whatever the importer writes must parse.
+#[test]
+fn fuzz_regressions_import_to_yaml_that_parses() {
+    let cases = [
+        (
+            "fuzz/regressions/import_text/functions-empty-rows.txt",
+            gongkai::import::Format::Text,
+        ),
+        (
+            "fuzz/regressions/import_text/economic-empty-rows.txt",
+            gongkai::import::Format::Text,
+        ),
+        (
+            "fuzz/regressions/import_text/control-char-in-comment.txt",
+            gongkai::import::Format::Text,
+        ),
+        (
+            "fuzz/regressions/import_text/c1-control-in-quoted-scalar.txt",
+            gongkai::import::Format::Text,
+        ),
+        (
+            "fuzz/regressions/import_docx/functions-empty-rows.docx",
+            gongkai::import::Format::Docx,
+        ),
+    ];
+    for (path, format) in cases {
+        let bytes = std::fs::read(path).expect("reproducer");
+        let Ok(imported) = gongkai::import::import(&bytes, format) else {
+            continue;
+        };
+        let files: std::collections::BTreeMap<String, Vec<u8>> = imported
+            .files
+            .iter()
+            .map(|(n, t)| (n.clone(), t.clone().into_bytes()))
+            .collect();
+        let mut diags = gongkai::diag::Diagnostics::new();
+        let _ = gongkai::load::load_in_memory(&files, &mut diags);
+        let syntax: Vec<_> = diags
+            .iter()
+            .filter(|d| matches!(d.rule, "yaml-syntax" | "file-encoding"))
+            .collect();
+        assert!(syntax.is_empty(), "{path}: {}", diags.render_text());
+    }
+}

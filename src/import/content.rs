@@ -87,6 +87,15 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
             files.push((name.to_string(), text));
         }
     }
+    // Raw published text reaches comments and plain scalars: characters YAML
+    // forbids there become spaces (quoted strings escape them instead).
+    for (_, text) in &mut files {
+        *text = yaml_printable(text);
+        // A table published empty: an empty list, not a null.
+        if let Some(head) = text.strip_suffix("rows:\n") {
+            *text = format!("{head}rows: []\n");
+        }
+    }
     im.leftovers();
     let code = im.unit.code.clone();
     let year = im.unit.year;
@@ -280,6 +289,18 @@ fn row_text(row: &[String]) -> String {
 // ---------------------------------------------------------------------------
 // YAML output
 
+/// `text` with the characters YAML does not allow unescaped replaced by spaces
+/// (line breaks and tabs kept).
+fn yaml_printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let forbidden = (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}');
+            if forbidden { ' ' } else { c }
+        })
+        .collect()
+}
+
 /// A double-quoted YAML string with every character that needs it escaped.
 fn q(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -292,11 +313,12 @@ fn q(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             c if (c as u32) < 0x20
-                || c == '\u{7f}'
-                || c == '\u{85}'
+                || ('\u{7f}'..='\u{9f}').contains(&c)
                 || c == '\u{2028}'
                 || c == '\u{2029}'
-                || c == '\u{feff}' =>
+                || c == '\u{feff}'
+                || c == '\u{fffe}'
+                || c == '\u{ffff}' =>
             {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
@@ -1527,7 +1549,7 @@ impl<'a> Importer<'a> {
             y.push_str("# 资金来源按“部门预算收入总表”和财政拨款支出表（表5、7、8）拆分，source 标明来源。\n");
         }
         let _ = writeln!(y, "amount_unit: {}", self.unit.amount_unit);
-        y.push_str("rows:\n");
+        y.push_str(if rows.is_empty() { "rows: []\n" } else { "rows:\n" });
         for r in &rows {
             let mut fields: Vec<String> = Vec::new();
             if let Some(code) = &r.code {
