@@ -4,7 +4,9 @@
 use crate::Checked;
 use crate::Error;
 use crate::render::docx::{DocxMeta, markdown_to_docx};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A file to write, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +74,12 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     })
 }
 
-fn read_manifest(output: &Path) -> std::collections::BTreeMap<String, u64> {
-    std::fs::read_to_string(output.join(MANIFEST))
-        .unwrap_or_default()
-        .lines()
+fn read_manifest(output: &Path) -> BTreeMap<String, u64> {
+    parse_manifest(&std::fs::read_to_string(output.join(MANIFEST)).unwrap_or_default())
+}
+
+fn parse_manifest(text: &str) -> BTreeMap<String, u64> {
+    text.lines()
         .filter_map(|l| {
             let (hash, path) = l.split_once(' ')?;
             Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
@@ -88,24 +92,49 @@ fn read_manifest(output: &Path) -> std::collections::BTreeMap<String, u64> {
 pub struct WriteStats {
     /// Files written because they are new or changed.
     pub written: usize,
-    /// Files carried over from the previous output unchanged (hard-linked).
+    /// Files carried over from the previous output unchanged.
     pub unchanged: usize,
     /// Files of the previous output that are gone.
     pub removed: usize,
 }
 
-/// A build being written: files go into a sibling staging folder, which
-/// replaces the output at once on [`commit`](Staging::commit), so readers see
-/// the old site or the new one, never a mix. Files whose content hash matches
-/// the previous build's manifest are hard-linked from the old output instead
-/// of written again (copied where links are not possible). Safe to share
-/// between threads.
+/// A build being written, without ever touching the published output until
+/// it is complete.
+///
+/// Two generations of the site are kept: the published `output/` and, beside
+/// it, the one before (`.output.previous/`, each with its manifest). A build
+/// brings the spare generation up to date, touching only the files that
+/// differ from what it holds (new bytes are written, files unchanged since
+/// the published build are hard-linked from it), deletes what the new site no
+/// longer has, and then exchanges the two folders in one atomic rename
+/// (`renameat2(RENAME_EXCHANGE)` on Linux): readers see the old site or the
+/// new one, never a mix, and a one-figure correction costs a handful of file
+/// writes instead of copying the whole site. A failed build leaves the
+/// published output exactly as it was; the spare one records what it now
+/// holds for the next build. Files are never written through: a changed file
+/// is removed and created anew, so a hard link never carries a change into the
+/// other generation. Safe to share between threads; one build per output at a
+/// time (a lock file beside it).
 pub struct Staging {
     output: PathBuf,
+    /// The spare generation, being brought up to date.
     dir: PathBuf,
-    old: PathBuf,
-    previous: std::collections::BTreeMap<String, u64>,
-    state: std::sync::Mutex<(std::collections::BTreeMap<String, u64>, WriteStats)>,
+    /// The published build's manifest.
+    previous: BTreeMap<String, u64>,
+    /// What the spare generation held when the build began.
+    spare: BTreeMap<String, u64>,
+    state: Mutex<StagingState>,
+    _lock: std::fs::File,
+}
+
+#[derive(Default)]
+struct StagingState {
+    /// The new build's manifest.
+    hashes: BTreeMap<String, u64>,
+    stats: WriteStats,
+    /// Files of the spare generation changed by this build: the hash they now
+    /// hold, or `None` while (or if) being rewritten.
+    touched: BTreeMap<String, Option<u64>>,
 }
 
 impl Staging {
@@ -117,59 +146,161 @@ impl Staging {
         let name = output
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-            path: dir.clone(),
-            source,
-        })?;
-        Ok(Staging {
-            output: output.to_path_buf(),
-            dir,
-            old,
-            previous: read_manifest(output),
-            state: Default::default(),
-        })
-    }
-
-    /// Adds one file.
-    pub fn put(&self, file: &OutputFile) -> Result<(), Error> {
-        let key = file.path.to_string_lossy().replace('\\', "/");
-        if key.is_empty() || key.starts_with('/') || key.split('/').any(|s| s == ".." || s.is_empty()) {
-            return Err(Error::Portal(format!("refusing to write outside the output: {key}")));
-        }
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| Error::Write { path, source }
         };
-        let hash = content_hash(&file.bytes);
-        let path = self.dir.join(&file.path);
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let lock_path = parent.join(format!(".{name}.lock"));
+        let lock = std::fs::File::create(&lock_path).map_err(io(&lock_path))?;
+        if lock.try_lock().is_err() {
+            return Err(Error::Write {
+                path: output.to_path_buf(),
+                source: std::io::Error::other("another gongkai build is writing this output; wait for it to finish"),
+            });
+        }
+        let dir = parent.join(format!(".{name}.previous"));
+        let spare = match std::fs::read_to_string(dir.join(MANIFEST)) {
+            // From now on the spare generation is being changed: without a
+            // manifest a crash leaves it untrusted, never wrongly trusted.
+            Ok(text) => {
+                std::fs::remove_file(dir.join(MANIFEST)).map_err(io(&dir))?;
+                parse_manifest(&text)
+            }
+            Err(_) => {
+                if dir.exists() {
+                    std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+                }
+                std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                BTreeMap::new()
+            }
+        };
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            previous: read_manifest(output),
+            spare,
+            state: Default::default(),
+            _lock: lock,
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, StagingState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the spare generation already holds `key` with `hash`.
+    fn spare_holds(&self, key: &str, hash: u64) -> bool {
+        self.spare.get(key) == Some(&hash) && !self.state().touched.contains_key(key)
+    }
+
+    /// Whether the published output holds `key` with `hash` and `len` bytes.
+    fn published_holds(&self, key: &str, hash: u64, len: u64) -> bool {
+        self.previous.get(key) == Some(&hash)
+            && std::fs::metadata(self.output.join(key)).is_ok_and(|m| m.is_file() && m.len() == len)
+    }
+
+    /// Replaces `key` in the spare generation: a hard link to the published
+    /// file when `bytes` is `None`, else the bytes.
+    fn replace(&self, key: &str, hash: u64, bytes: Option<&[u8]>) -> Result<(), Error> {
+        let path = self.dir.join(key);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        self.state().touched.insert(key.to_string(), None);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
+            _ => {}
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        let before = self.output.join(&file.path);
-        let same = self.previous.get(&key) == Some(&hash)
-            && std::fs::metadata(&before).is_ok_and(|m| m.is_file() && m.len() == file.bytes.len() as u64);
-        let kept = same && (std::fs::hard_link(&before, &path).is_ok() || std::fs::copy(&before, &path).is_ok());
-        if !kept {
-            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+        match bytes {
+            Some(bytes) => std::fs::write(&path, bytes).map_err(io(&path))?,
+            None => {
+                let published = self.output.join(key);
+                if std::fs::hard_link(&published, &path).is_err() {
+                    std::fs::copy(&published, &path).map_err(io(&path))?;
+                }
+            }
         }
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0.insert(key, hash);
-        if kept {
-            state.1.unchanged += 1;
-        } else {
-            state.1.written += 1;
-        }
+        self.state().touched.insert(key.to_string(), Some(hash));
         Ok(())
     }
 
-    /// Writes the manifest and swaps the staging folder in for the output.
+    /// Adds one file; returns its content hash.
+    pub fn put(&self, file: &OutputFile) -> Result<u64, Error> {
+        let key = file.path.to_string_lossy().replace('\\', "/");
+        if key.is_empty() || key.starts_with('/') || key.split('/').any(|s| s == ".." || s.is_empty()) {
+            return Err(Error::Portal(format!("refusing to write outside the output: {key}")));
+        }
+        let hash = content_hash(&file.bytes);
+        let len = file.bytes.len() as u64;
+        let published = self.published_holds(&key, hash, len);
+        let spare = self.spare_holds(&key, hash)
+            && std::fs::metadata(self.dir.join(&key)).is_ok_and(|m| m.is_file() && m.len() == len);
+        if !spare {
+            let link = if published { None } else { Some(file.bytes.as_slice()) };
+            if let Err(e) = self.replace(&key, hash, link) {
+                if !published {
+                    return Err(e);
+                }
+                // The published file vanished meanwhile: write the bytes.
+                self.replace(&key, hash, Some(&file.bytes))?;
+            }
+        }
+        let mut state = self.state();
+        state.hashes.insert(key, hash);
+        if published {
+            state.stats.unchanged += 1;
+        } else {
+            state.stats.written += 1;
+        }
+        Ok(hash)
+    }
+
+    /// Carries files over without their bytes: each `(path, hash, len)` must
+    /// be held by the spare generation (written by a build that did not
+    /// complete, say) or by the published output, per their manifests and
+    /// lengths on disk. All or nothing: returns `false`, and stages none of
+    /// them, when any is missing or different (the caller then renders them
+    /// again).
+    pub fn keep(&self, files: &[crate::cache::BuiltFile]) -> Result<bool, Error> {
+        let in_spare = |f: &crate::cache::BuiltFile| {
+            self.spare_holds(&f.path, f.hash)
+                && std::fs::metadata(self.dir.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == f.len)
+        };
+        let sources: Vec<(bool, bool)> = files
+            .iter()
+            .map(|f| (in_spare(f), self.published_holds(&f.path, f.hash, f.len)))
+            .collect();
+        if sources.iter().any(|(spare, published)| !spare && !published) {
+            return Ok(false);
+        }
+        for (f, (spare, _)) in files.iter().zip(&sources) {
+            if !spare {
+                self.replace(&f.path, f.hash, None)?;
+            }
+        }
+        let mut state = self.state();
+        for (f, (_, published)) in files.iter().zip(&sources) {
+            state.hashes.insert(f.path.clone(), f.hash);
+            if *published {
+                state.stats.unchanged += 1;
+            } else {
+                state.stats.written += 1;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Deletes what the new site no longer has, writes the manifest and
+    /// exchanges the spare generation with the published one.
     pub fn commit(self) -> Result<WriteStats, Error> {
         let result = self.swap();
         if result.is_err() {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            self.record_spare();
         }
         result
     }
@@ -179,32 +310,96 @@ impl Staging {
             let path = path.to_path_buf();
             move |source| Error::Write { path, source }
         };
-        let (hashes, mut stats) = {
-            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            (state.0.clone(), state.1)
+        let (hashes, mut stats, touched) = {
+            let state = self.state();
+            (state.hashes.clone(), state.stats, state.touched.clone())
         };
-        let manifest: String = hashes
-            .iter()
-            .map(|(key, hash)| format!("{hash:016x} {key}\n"))
+        let stale: BTreeSet<&String> = self
+            .spare
+            .keys()
+            .chain(touched.keys())
+            .filter(|k| !hashes.contains_key(*k))
             .collect();
+        for key in stale {
+            let path = self.dir.join(key);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
+                _ => {}
+            }
+            // Folders left empty go too (a department-year removed).
+            let mut folder = path.parent();
+            while let Some(f) = folder.filter(|f| *f != self.dir) {
+                if std::fs::remove_dir(f).is_err() {
+                    break;
+                }
+                folder = f.parent();
+            }
+        }
         let manifest_path = self.dir.join(MANIFEST);
-        std::fs::write(&manifest_path, manifest).map_err(io(&manifest_path))?;
+        std::fs::write(&manifest_path, manifest_text(&hashes)).map_err(io(&manifest_path))?;
         stats.removed = self.previous.keys().filter(|k| !hashes.contains_key(*k)).count();
         if self.output.exists() {
-            std::fs::rename(&self.output, &self.old).map_err(io(&self.output))?;
+            exchange(&self.dir, &self.output).map_err(io(&self.output))?;
+        } else {
+            std::fs::rename(&self.dir, &self.output).map_err(io(&self.output))?;
         }
-        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
-            let _ = std::fs::rename(&self.old, &self.output);
-            return Err(io(&self.output)(e));
-        }
-        let _ = std::fs::remove_dir_all(&self.old);
         Ok(stats)
     }
 
-    /// Discards everything written; the output stays as it was.
-    pub fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+    /// Records what the spare generation holds after a build that did not
+    /// complete, so the next build starts from it.
+    fn record_spare(&self) {
+        let state = self.state();
+        let mut held = self.spare.clone();
+        for (key, hash) in &state.touched {
+            match hash {
+                Some(hash) => {
+                    held.insert(key.clone(), *hash);
+                }
+                None => {
+                    held.remove(key);
+                    let _ = std::fs::remove_file(self.dir.join(key));
+                }
+            }
+        }
+        if std::fs::write(self.dir.join(MANIFEST), manifest_text(&held)).is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
+
+    /// Gives up the build; the published output stays as it was.
+    pub fn abandon(self) {
+        self.record_spare();
+    }
+}
+
+fn manifest_text(hashes: &BTreeMap<String, u64>) -> String {
+    hashes
+        .iter()
+        .map(|(key, hash)| format!("{hash:016x} {key}\n"))
+        .collect()
+}
+
+/// Swaps two folders in one step where the system can (Linux); elsewhere in
+/// three renames, with a moment where `b` is missing.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // Not supported by this file system: fall back.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let parked = a.with_extension("exchange");
+    std::fs::rename(b, &parked)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&parked, b);
+        return Err(e);
+    }
+    std::fs::rename(&parked, a)
 }
 
 /// Writes `files` into `output` atomically (see [`Staging`]).

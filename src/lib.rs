@@ -14,6 +14,7 @@
 pub mod amount;
 pub mod author;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod codes;
 pub mod derive;

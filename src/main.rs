@@ -32,6 +32,10 @@ enum Command {
         /// Write the portal's pages only: no documents, no downloads.
         #[arg(long)]
         pages_only: bool,
+        /// Work out every department-year again, ignoring and not writing the
+        /// cache of unchanged ones (`.gongkai-cache/` next to the content).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Scaffold a department-year with every file and field explained.
     New {
@@ -116,6 +120,10 @@ enum Command {
         /// Output format of the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Check every department-year again, ignoring and not writing the
+        /// cache of unchanged ones (`.gongkai-cache/` next to the content).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// List the facts narrative text may quote, with their values, per department-year.
     Facts {
@@ -144,7 +152,8 @@ fn main() -> ExitCode {
             dir,
             output,
             pages_only,
-        } => build(&dir, &output, pages_only),
+            no_cache,
+        } => build(&dir, &output, pages_only, !no_cache),
         Command::Serve { dir, bind, port } => serve(dir, bind, port),
         Command::New {
             code,
@@ -180,14 +189,14 @@ fn main() -> ExitCode {
             content,
             write_corrections,
         } => diff(&old, &new, &content, write_corrections),
-        Command::Check { dir, format } => check(&dir, format),
+        Command::Check { dir, format, no_cache } => check(&dir, format, !no_cache),
         Command::Tables { dir, format } => tables(&dir, format),
         Command::Facts { dir } => facts(&dir),
     }
 }
 
-fn check(dir: &std::path::Path, format: Format) -> ExitCode {
-    let report = match gongkai::pipeline::run(dir, None, gongkai::pipeline::Outputs::ALL, &progress_bar()) {
+fn check(dir: &std::path::Path, format: Format, use_cache: bool) -> ExitCode {
+    let report = match gongkai::pipeline::run(dir, None, gongkai::pipeline::Outputs::ALL, use_cache, &progress_bar()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -247,13 +256,13 @@ fn progress_bar() -> impl Fn(usize, usize) + Sync {
     }
 }
 
-fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool) -> ExitCode {
+fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_cache: bool) -> ExitCode {
     let outputs = if pages_only {
         gongkai::pipeline::Outputs::PAGES
     } else {
         gongkai::pipeline::Outputs::ALL
     };
-    let report = match gongkai::pipeline::run(dir, Some(output), outputs, &progress_bar()) {
+    let report = match gongkai::pipeline::run(dir, Some(output), outputs, use_cache, &progress_bar()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
@@ -265,8 +274,12 @@ fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool) -> E
         eprintln!("{}; nothing was written", report.diags.summary());
         return ExitCode::FAILURE;
     };
+    let reused = match report.reused {
+        0 => String::new(),
+        n => format!(", {n} unchanged since the last build"),
+    };
     eprintln!(
-        "built {} department-year{} into {}: {} files written, {} unchanged ({})",
+        "built {} department-year{}{reused} into {}: {} files written, {} unchanged ({})",
         report.found,
         if report.found == 1 { "" } else { "s" },
         output.display(),

@@ -7,20 +7,23 @@
 //! whatever the number of threads.
 
 use crate::build::{OutputFile, Staging, WriteStats};
+use crate::cache::{self, Cache, Inputs, Record};
 use crate::codes::SiteCodes;
 use crate::diag::{Diagnostics, Severity};
 use crate::portal::{self, Portal, YearsOf};
 use crate::render::narrative::Narrator;
 use crate::{Checked, Error, derive, diag, facts, load, prose};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one department-year produced.
 struct Done {
     diags: Diagnostics,
-    slim: Option<Checked>,
+    summary: Option<portal::Summary>,
     search: Option<portal::search::SearchDoc>,
+    /// Taken from the cache rather than worked out.
+    reused: bool,
 }
 
 /// Which outputs a build writes.
@@ -52,6 +55,8 @@ pub struct Report {
     pub found: usize,
     /// Files written or kept, when building.
     pub stats: Option<WriteStats>,
+    /// Department-years taken from the cache.
+    pub reused: usize,
 }
 
 /// How many worker threads: `GONGKAI_THREADS`, else the machine's cores.
@@ -64,14 +69,19 @@ pub fn threads() -> usize {
 }
 
 /// Checks a site, or builds it into `output` when given. Nothing is written
-/// when any department-year has an error.
+/// when any department-year has an error. With `use_cache`, department-years
+/// whose files did not change since the last run are not loaded or rendered
+/// again (see [`cache`](crate::cache)).
 pub fn run(
     content: &Path,
     output: Option<&Path>,
     outputs: Outputs,
+    use_cache: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, Error> {
+    let timer = Timer::from_env();
     let dirs = load::find_disclosures(content)?;
+    timer.lap("find department-years");
     let mut site_diags = Diagnostics::new();
     let site_codes = SiteCodes::load(content, &mut site_diags);
     let narrator = Narrator::new(Some(&crate::theme_dir(content)))?;
@@ -79,70 +89,70 @@ pub fn run(
         Some(_) => Some(Portal::new(content).map_err(|e| Error::Portal(e.to_string()))?),
         None => None,
     };
-    // Which years each department publishes, from the unit files alone.
-    let units: Vec<Option<crate::model::Unit>> = dirs.iter().map(|d| peek_unit(d)).collect();
-    let years_of: YearsOf = portal::years_of(units.iter().flatten());
+    let cache = Cache::open(content, use_cache);
+    // Each folder's fingerprint and unit; the units tell which years each
+    // department publishes, which its pages link to.
+    let scanned = parallel(&dirs, &|_, _| {}, |dir| {
+        let key = cache.key(dir);
+        let inputs = cache.inputs(&key, dir).ok();
+        let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
+        let unit = match previous {
+            Some(record) => record.unit.clone(),
+            None => peek_unit(dir).map(|u| (u.code, u.year)),
+        };
+        Ok(Scanned { key, inputs, unit })
+    })?;
+    timer.lap("fingerprint folders (site codes, theme, cache read)");
+    let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
     let staging = match output {
         Some(out) => Some(Staging::begin(out)?),
         None => None,
     };
-
-    let next = AtomicUsize::new(0);
-    let finished = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Done>>> = Mutex::new((0..dirs.len()).map(|_| None).collect());
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..threads().min(dirs.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(dir) = dirs.get(i) else { break };
-                    let done = department(
-                        dir,
-                        &site_codes,
-                        &narrator,
-                        portal.as_ref(),
-                        &years_of,
-                        staging.as_ref(),
-                        outputs,
-                    );
-                    match done {
-                        Ok(done) => {
-                            results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(done);
-                        }
-                        Err(e) => {
-                            *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                            next.store(usize::MAX / 2, Ordering::Relaxed);
-                        }
-                    }
-                    progress(finished.fetch_add(1, Ordering::Relaxed) + 1, dirs.len());
-                }
-            });
-        }
+    let context = Context {
+        site_codes: &site_codes,
+        narrator: &narrator,
+        portal: portal.as_ref(),
+        years_of: &years_of,
+        staging: staging.as_ref(),
+        outputs,
+        cache: &cache,
+    };
+    let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
+    let done = parallel(&jobs, progress, |(dir, scanned)| {
+        department_or_cached(dir, scanned, &context)
     });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        if let Some(s) = staging {
-            s.abandon();
+    timer.lap("department-years");
+    let done = match done {
+        Ok(done) => done,
+        Err(e) => {
+            if let Some(s) = staging {
+                s.abandon();
+            }
+            return Err(e);
         }
-        return Err(e);
-    }
+    };
     let mut report = Report {
         diags: site_diags,
         found: dirs.len(),
         stats: None,
+        reused: 0,
     };
-    let mut slims = Vec::new();
+    let mut summaries = Vec::new();
     let mut docs = Vec::new();
-    for done in results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-    {
+    for done in done {
         report.diags.extend(done.diags);
-        slims.extend(done.slim);
+        report.reused += usize::from(done.reused);
+        summaries.extend(done.summary);
         docs.extend(done.search);
     }
+    if let Err(reason) = cache.save() {
+        report.diags.warning(
+            "cache-not-saved",
+            diag::Loc::file_start(&std::sync::Arc::from(crate::cache::location(content).as_path())),
+            format!("the build cache could not be saved ({reason}); the next run will not be faster"),
+        );
+    }
+    timer.lap("cache write");
     let (Some(staging), Some(portal)) = (staging, portal) else {
         return Ok(report);
     };
@@ -150,21 +160,144 @@ pub fn run(
         staging.abandon();
         return Ok(report);
     }
-    let site = match portal.site(&slims, &docs, &years_of) {
+    let site = match portal.site(&summaries, &docs, &years_of) {
         Ok(files) => files,
         Err(e) => {
             staging.abandon();
             return Err(Error::Portal(e.to_string()));
         }
     };
+    timer.lap("site pages, search index, open data");
     for file in &site {
         if let Err(e) = staging.put(file) {
             staging.abandon();
             return Err(e);
         }
     }
+    timer.lap("site files written");
     report.stats = Some(staging.commit()?);
+    timer.lap("commit (swap in, old output removed)");
     Ok(report)
+}
+
+/// Wall time of each phase on standard error when `GONGKAI_TIMINGS` is set:
+/// the profile behind the benchmark figures.
+struct Timer(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timer {
+    fn from_env() -> Timer {
+        Timer(std::env::var_os("GONGKAI_TIMINGS").map(|_| std::cell::Cell::new(std::time::Instant::now())))
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(start) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!("{:9.1} ms  {phase}", (now - start.get()).as_secs_f64() * 1000.0);
+            start.set(now);
+        }
+    }
+}
+
+/// A department-year folder's fingerprint and unit, before any work on it.
+struct Scanned {
+    key: String,
+    /// `None` when its files could not be read (it is then loaded, which
+    /// reports why).
+    inputs: Option<Inputs>,
+    /// Code and year, when `unit.yaml` reads.
+    unit: Option<(String, u16)>,
+}
+
+/// What every department-year of a run shares.
+struct Context<'a> {
+    site_codes: &'a SiteCodes,
+    narrator: &'a Narrator,
+    portal: Option<&'a Portal>,
+    years_of: &'a YearsOf,
+    staging: Option<&'a Staging>,
+    outputs: Outputs,
+    cache: &'a Cache,
+}
+
+/// Runs `work` over `items` on every core; results in the order of `items`,
+/// whatever the order they finish in. Stops at the first error.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    progress: &(dyn Fn(usize, usize) + Sync),
+    work: impl Fn(&T) -> Result<R, Error> + Sync,
+) -> Result<Vec<R>, Error> {
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads().min(items.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    match work(item) {
+                        Ok(r) => results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r),
+                        Err(e) => {
+                            *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                            next.store(usize::MAX / 2, Ordering::Relaxed);
+                        }
+                    }
+                    progress(finished.fetch_add(1, Ordering::Relaxed) + 1, items.len());
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    Ok(results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// A department-year from the cache when its record still holds, else
+/// worked out and recorded.
+fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<Done, Error> {
+    let building = cx.portal.is_some() && cx.staging.is_some();
+    let built_key = scanned.unit.as_ref().map(|(code, _)| {
+        let years = cx.years_of.get(code).map_or(&[][..], Vec::as_slice);
+        cache::built_key(cx.outputs.documents, cx.outputs.downloads, years)
+    });
+    if let Some(inputs) = &scanned.inputs
+        && let Some(record) = cx.cache.lookup(&scanned.key, inputs)
+    {
+        let diags = record.diagnostics(dir);
+        let reusable = if !building || diags.has_errors() {
+            true
+        } else {
+            match (&record.built, cx.staging) {
+                (Some(built), Some(staging)) if Some(built.key) == built_key => staging.keep(&built.files)?,
+                _ => false,
+            }
+        };
+        if reusable {
+            cx.cache.store(scanned.key.clone(), record.clone());
+            return Ok(Done {
+                diags,
+                summary: record.summary.clone(),
+                search: record.search.clone(),
+                reused: true,
+            });
+        }
+    }
+    let (done, built) = department(dir, cx)?;
+    if let Some(inputs) = &scanned.inputs {
+        let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
+        record.summary = done.summary.clone();
+        record.search = done.search.clone();
+        record.built = built.zip(built_key).map(|(files, key)| cache::Built { key, files });
+        cx.cache.store(scanned.key.clone(), record);
+    }
+    Ok(done)
 }
 
 /// The unit of a department-year folder, read on its own (no findings).
@@ -185,23 +318,17 @@ fn peek_unit(dir: &Path) -> Option<crate::model::Unit> {
 }
 
 /// Loads, derives, checks and renders one department-year; writes its files
-/// into the staging folder when building.
-fn department(
-    dir: &Path,
-    site_codes: &SiteCodes,
-    narrator: &Narrator,
-    portal: Option<&Portal>,
-    years_of: &YearsOf,
-    staging: Option<&Staging>,
-    outputs: Outputs,
-) -> Result<Done, Error> {
+/// into the staging folder when building, and says which (`None` when none).
+fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::BuiltFile>>), Error> {
     let mut diags = Diagnostics::new();
-    let Some(disclosure) = load::load_disclosure(dir, site_codes, &mut diags) else {
-        return Ok(Done {
-            diags,
-            slim: None,
-            search: None,
-        });
+    let nothing = |diags| Done {
+        diags,
+        summary: None,
+        search: None,
+        reused: false,
+    };
+    let Some(disclosure) = load::load_disclosure(dir, cx.site_codes, &mut diags) else {
+        return Ok((nothing(diags), None));
     };
     if diags.iter().any(|d| d.severity == Severity::Error) {
         diags.note(
@@ -209,17 +336,13 @@ fn department(
             disclosure.unit.loc.clone(),
             "tables and relations of this department-year were not checked: fix the errors in its files first",
         );
-        return Ok(Done {
-            diags,
-            slim: None,
-            search: None,
-        });
+        return Ok((nothing(diags), None));
     }
     let derived = derive::derive(&disclosure, &mut diags);
     crate::check::check(&disclosure, &derived, &mut diags);
     prose::check_literals(&disclosure, &mut diags);
     let facts = facts::Facts::build(&disclosure, &derived);
-    let document = crate::render::document::render(&disclosure, &derived, &facts, narrator, &mut diags);
+    let document = crate::render::document::render(&disclosure, &derived, &facts, cx.narrator, &mut diags);
     if let Some(doc) = &document {
         prose::check_reasons(&disclosure, &doc.sections, &mut diags);
     }
@@ -229,27 +352,36 @@ fn department(
         facts,
         document,
     };
-    if let (Some(portal), Some(staging)) = (portal, staging)
+    let mut built = None;
+    if let (Some(portal), Some(staging)) = (cx.portal, cx.staging)
         && !diags.has_errors()
     {
-        let mut files: Vec<OutputFile> = if outputs.documents {
+        let mut files: Vec<OutputFile> = if cx.outputs.documents {
             crate::build::outputs(std::slice::from_ref(&checked))?
         } else {
             Vec::new()
         };
         files.extend(
             portal
-                .department(&checked, years_of, outputs.downloads)
+                .department(&checked, cx.years_of, cx.outputs.downloads)
                 .map_err(|e| Error::Portal(e.to_string()))?,
         );
+        let mut written = Vec::with_capacity(files.len());
         for file in &files {
-            staging.put(file)?;
+            let hash = staging.put(file)?;
+            written.push(cache::BuiltFile {
+                path: file.path.to_string_lossy().replace('\\', "/"),
+                hash,
+                len: file.bytes.len() as u64,
+            });
         }
+        built = Some(written);
     }
-    let search = Some(portal::search_doc(&checked));
-    Ok(Done {
+    let done = Done {
         diags,
-        slim: Some(portal::slim(checked)),
-        search,
-    })
+        summary: Some(portal::Summary::of(&checked)),
+        search: Some(portal::search_doc(&checked)),
+        reused: false,
+    };
+    Ok((done, built))
 }

@@ -300,7 +300,8 @@ fn no_workbook_without_tables() {
 
 #[test]
 fn open_data_package_describes_its_csv() {
-    let files = open_data(site());
+    let summaries: Vec<gongkai::portal::Summary> = site().iter().map(gongkai::portal::Summary::of).collect();
+    let files = open_data(&summaries);
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert_eq!(paths, ["data/datapackage.json", "data/key-figures.csv"]);
     let package: serde_json::Value = serde_json::from_slice(&files[0].bytes).expect("valid JSON");

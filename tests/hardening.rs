@@ -1,57 +1,17 @@
 //! Hostile input, failed builds and hostile content: nothing is lost and
 //! nothing gets in.
 
+mod common;
+
+use common::{copy_dir, gongkai, snapshot};
 use gongkai::build::{OutputFile, write_atomically};
 use gongkai::diag::Diagnostics;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("gongkai-hardening-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Copies a folder, creating files in `reverse` order if asked (a different
-/// file-system order).
-fn copy_dir(from: &Path, to: &Path, reverse: bool) {
-    let mut entries: Vec<_> = walkdir::WalkDir::new(from).into_iter().map(Result::unwrap).collect();
-    if reverse {
-        entries.reverse();
-    }
-    for entry in entries {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn gongkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-}
-
-/// Every file below a folder with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
+    common::temp(&format!("hardening-{name}"))
 }
 
 fn build(content: &Path, output: &Path) -> std::process::Output {

@@ -877,20 +877,16 @@ fn key_figures_schema() -> TableSchema {
 /// only performance targets) gets no row: it would be all empty. Rows are in
 /// year, then department-code order. The CSV is plain UTF-8 without a BOM
 /// (for data tools; the per-table CSVs carry one for Excel), CRLF line ends.
-pub fn open_data(checked: &[Checked]) -> Vec<OutputFile> {
+pub fn open_data(summaries: &[super::Summary]) -> Vec<OutputFile> {
     let schema = key_figures_schema();
     let mut csv = String::new();
     csv_record(&mut csv, schema.fields.iter().map(|f| f.name));
-    let mut rows: Vec<&Checked> = checked
+    let mut rows: Vec<&super::Summary> = summaries
         .iter()
-        .filter(|c| KEY_FIGURES.iter().any(|(_, fact, _, _)| c.facts.get(fact).is_some()))
+        .filter(|s| KEY_FIGURES.iter().any(|(_, fact, _, _)| s.figure(fact).is_some()))
         .collect();
-    rows.sort_by(|a, b| {
-        let (a, b) = (&a.disclosure.unit, &b.disclosure.unit);
-        (a.year, &a.code).cmp(&(b.year, &b.code))
-    });
-    for c in rows {
-        let u = &c.disclosure.unit;
+    rows.sort_by(|a, b| (a.year, &a.code).cmp(&(b.year, &b.code)));
+    for u in rows {
         let mut record = vec![
             u.year.to_string(),
             u.code.clone(),
@@ -901,7 +897,7 @@ pub fn open_data(checked: &[Checked]) -> Vec<OutputFile> {
         record.extend(
             KEY_FIGURES
                 .iter()
-                .map(|(_, fact, _, _)| c.facts.get(fact).map(FactEntry::text).unwrap_or_default()),
+                .map(|(_, fact, _, _)| u.figure(fact).unwrap_or_default().to_string()),
         );
         csv_record(&mut csv, record);
     }

@@ -141,14 +141,14 @@ impl Portal {
     /// lists only (see [`slim`]).
     pub fn site(
         &self,
-        slim: &[Checked],
+        summaries: &[Summary],
         search_docs: &[search::SearchDoc],
         years_of: &YearsOf,
     ) -> Result<Vec<OutputFile>, PortalError> {
         let mut files = self.statics.clone();
-        let mut years: BTreeMap<u16, Vec<&Checked>> = BTreeMap::new();
-        for c in slim {
-            years.entry(c.disclosure.unit.year).or_default().push(c);
+        let mut years: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
+        for s in summaries {
+            years.entry(s.year).or_default().push(s);
         }
         for (year, list) in &years {
             let ctx = serde_json::json!({
@@ -176,7 +176,7 @@ impl Portal {
             if years.len() < 2 {
                 continue;
             }
-            let list: Vec<&Checked> = slim.iter().filter(|c| c.disclosure.unit.code == *code).collect();
+            let list: Vec<&Summary> = summaries.iter().filter(|s| s.code == *code).collect();
             if list.len() < 2 {
                 continue;
             }
@@ -189,7 +189,7 @@ impl Portal {
             path: PathBuf::from("search-index.json"),
             bytes: search::build_index(search_docs).into_bytes(),
         });
-        files.extend(downloads::open_data(slim));
+        files.extend(downloads::open_data(summaries));
         Ok(files)
     }
 }
@@ -199,9 +199,14 @@ pub type YearsOf = BTreeMap<String, Vec<u16>>;
 
 /// Years per department code of a set of department-years.
 pub fn years_of<'a>(units: impl IntoIterator<Item = &'a crate::model::Unit>) -> YearsOf {
+    years_of_pairs(units.into_iter().map(|u| (u.code.clone(), u.year)))
+}
+
+/// Years per department code, from (code, year) pairs.
+pub fn years_of_pairs(pairs: impl IntoIterator<Item = (String, u16)>) -> YearsOf {
     let mut map: YearsOf = BTreeMap::new();
-    for u in units {
-        map.entry(u.code.clone()).or_default().push(u.year);
+    for (code, year) in pairs {
+        map.entry(code).or_default().push(year);
     }
     for years in map.values_mut() {
         years.sort_unstable();
@@ -246,44 +251,60 @@ pub fn search_doc(c: &Checked) -> search::SearchDoc {
     }
 }
 
-/// What site-level pages need of a department-year once its own files are
-/// written: the unit, the facts and the project names. Drops the tables, the
-/// document and the other data, so a large site does not stay in memory.
-pub fn slim(c: Checked) -> Checked {
-    let Checked {
-        disclosure: d, facts, ..
-    } = c;
-    let projects = d.projects.map(|p| crate::model::Projects {
-        projects: p
-            .projects
-            .into_iter()
-            .map(|mut project| {
-                project.goals.clear();
-                project.indicators.clear();
-                project
-            })
-            .collect(),
-    });
-    Checked {
-        disclosure: crate::model::Disclosure {
-            dir: d.dir,
-            unit: d.unit,
-            codes: crate::codes::CodeLists::empty(),
-            functions: None,
-            economic: None,
-            sangong: None,
-            projects,
-            procurement: None,
-            assets: None,
-            organisation: Vec::new(),
-            prior: None,
-            narrative: Default::default(),
-            sections: Default::default(),
-            corrections: Vec::new(),
-        },
-        derived: Default::default(),
-        facts,
-        document: None,
+/// What the site-level pages (home, year lists, comparisons, open data) need
+/// of one department-year: its unit, the figures they quote as printed, and
+/// its project count. Small and serializable, so a large site does not stay in
+/// memory and the build cache can keep it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub year: u16,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub locality: String,
+    pub province: Option<String>,
+    /// Fact id → the figure as tables print it (see [`SITE_FIGURES`]).
+    pub figures: BTreeMap<String, String>,
+    /// How many projects the department-year lists.
+    pub projects: usize,
+}
+
+/// The facts the site-level pages quote: the comparison rows and the open
+/// data's key figures.
+pub const SITE_FIGURES: [&str; 9] = [
+    "total",
+    "expenditure.basic",
+    "expenditure.project",
+    "basic.personnel",
+    "basic.public",
+    "running_costs",
+    "sangong.subtotal",
+    "procurement.total",
+    "assets.total",
+];
+
+impl Summary {
+    pub fn of(c: &Checked) -> Summary {
+        let u = &c.disclosure.unit;
+        Summary {
+            year: u.year,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            level: u.level.clone(),
+            locality: u.locality.clone(),
+            province: u.province.clone(),
+            figures: SITE_FIGURES
+                .iter()
+                .filter_map(|id| Some((id.to_string(), c.facts.get(id)?.text())))
+                .collect(),
+            projects: c.disclosure.projects.as_ref().map_or(0, |p| p.projects.len()),
+        }
+    }
+
+    /// A quoted figure; `None` when the department-year does not publish it.
+    pub fn figure(&self, id: &str) -> Option<&str> {
+        debug_assert!(SITE_FIGURES.contains(&id), "{id} is not a site figure");
+        self.figures.get(id).map(String::as_str)
     }
 }
 
@@ -297,7 +318,8 @@ pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, P
         files.extend(portal.department(c, &years, true)?);
         docs.push(search_doc(c));
     }
-    files.extend(portal.site(checked, &docs, &years)?);
+    let summaries: Vec<Summary> = checked.iter().map(Summary::of).collect();
+    files.extend(portal.site(&summaries, &docs, &years)?);
     Ok(files)
 }
 
@@ -307,11 +329,10 @@ pub fn department_dir(c: &Checked) -> PathBuf {
 }
 
 /// Departments of a list grouped by locality and level, for index pages.
-fn groups(list: &[&Checked], prefix: &str) -> Vec<serde_json::Value> {
+fn groups(list: &[&Summary], prefix: &str) -> Vec<serde_json::Value> {
     let mut by_group: BTreeMap<(String, String), Vec<serde_json::Value>> = BTreeMap::new();
-    for c in list {
-        let u = &c.disclosure.unit;
-        let total = c.facts.get("total").map(|f| f.text());
+    for u in list {
+        let total = u.figure("total");
         by_group
             .entry((
                 format!("{}{}", u.province.clone().unwrap_or_default(), u.locality),
@@ -573,8 +594,8 @@ fn department_charts(c: &Checked) -> Vec<String> {
 }
 
 /// Key figures of a department across its years.
-fn compare_page(list: &[&Checked]) -> serde_json::Value {
-    let first = &list[0].disclosure.unit;
+fn compare_page(list: &[&Summary]) -> serde_json::Value {
+    let first = list[0];
     let rows: Vec<serde_json::Value> = [
         ("total", "收支总计"),
         ("expenditure.basic", "基本支出"),
@@ -587,16 +608,15 @@ fn compare_page(list: &[&Checked]) -> serde_json::Value {
     ]
     .iter()
     .map(|(id, label)| {
-        let values: Vec<Option<String>> = list.iter().map(|c| c.facts.get(id).map(|f| f.text())).collect();
+        let values: Vec<Option<&str>> = list.iter().map(|s| s.figure(id)).collect();
         serde_json::json!({ "label": label, "values": values })
     })
     .collect();
     let years: Vec<serde_json::Value> = list
         .iter()
-        .map(|c| {
-            let y = c.disclosure.unit.year;
-            let projects = c.disclosure.projects.as_ref().map_or(0, |p| p.projects.len());
-            serde_json::json!({ "year": y, "href": format!("../../{y}/{}/", first.code), "projects": projects })
+        .map(|s| {
+            let y = s.year;
+            serde_json::json!({ "year": y, "href": format!("../../{y}/{}/", first.code), "projects": s.projects })
         })
         .collect();
     serde_json::json!({

@@ -67,7 +67,7 @@
 //! character's code point mod N>.json`, plus one `docs` file), the browser
 //! fetching only the shards of the query's tokens. Not built yet.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +75,7 @@ use serde::{Deserialize, Serialize};
 pub const SNIPPET_CHARS: usize = 200;
 
 /// A page to index.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchDoc {
     /// Url relative to the site root, e.g. `2022/101/`.
     pub url: String,
@@ -109,22 +109,30 @@ pub fn build_index(docs: &[SearchDoc]) -> String {
     let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
     sorted.sort_by(|a, b| (&a.url, &a.title, a.year).cmp(&(&b.url, &b.title, b.year)));
 
-    let mut index = Index {
-        docs: Vec::with_capacity(sorted.len()),
-        postings: BTreeMap::new(),
-    };
+    // Hash maps while counting (a site has ~10⁶ postings); sorted once at the end.
+    let mut postings: HashMap<String, Vec<(u32, u32)>, FastHash> = HashMap::default();
+    let mut docs = Vec::with_capacity(sorted.len());
+    let mut counts: HashMap<String, u32, FastHash> = HashMap::default();
     for (i, doc) in sorted.into_iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        counts.clear();
         for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
-            for token in tokens(field) {
-                *counts.entry(token).or_default() += 1;
+            each_token(field, |token| match counts.get_mut(token) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(token.to_string(), 1);
+                }
+            });
+        }
+        for (token, count) in counts.drain() {
+            match postings.get_mut(&token) {
+                Some(list) => list.push((i, count)),
+                None => {
+                    postings.insert(token, vec![(i, count)]);
+                }
             }
         }
-        for (token, count) in counts {
-            index.postings.entry(token).or_default().push((i, count));
-        }
-        index.docs.push(IndexDoc {
+        docs.push(IndexDoc {
             u: doc.url.clone(),
             t: doc.title.clone(),
             y: doc.year,
@@ -132,8 +140,60 @@ pub fn build_index(docs: &[SearchDoc]) -> String {
             s: snippet(&doc.text),
         });
     }
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, list) in &mut postings {
+        list.sort_unstable();
+    }
+    let index = SortedIndex {
+        docs,
+        postings: SortedMap(postings),
+    };
     // Strings, integers and maps with string keys always serialize.
     serde_json::to_string(&index).unwrap_or_default()
+}
+
+/// FxHash (rustc's): tokens are short and not attacker-chosen at build time,
+/// so a fast hash beats SipHash's flood resistance here.
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// [`Index`] as written: the postings already sorted by token.
+#[derive(Serialize)]
+struct SortedIndex {
+    docs: Vec<IndexDoc>,
+    postings: SortedMap,
+}
+
+/// Token → postings, serialized as a JSON object in the order held.
+struct SortedMap(Vec<(String, Vec<(u32, u32)>)>);
+
+impl Serialize for SortedMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// The snippet source: whitespace collapsed, the first [`SNIPPET_CHARS`]
@@ -186,19 +246,53 @@ fn classify(c: char) -> Class {
     }
 }
 
-fn flush_run(run: &mut Vec<char>, out: &mut Vec<String>) {
-    match run.as_slice() {
-        [] => {}
-        [c] => out.push(c.to_string()),
-        chars => out.extend(chars.windows(2).map(|w| w.iter().collect())),
+/// Calls `emit` with each token of a text (see [`tokens`]), borrowing
+/// scratch space instead of allocating a string per token.
+fn each_token(text: &str, mut emit: impl FnMut(&str)) {
+    fn flush_run(run: &mut Vec<char>, emit: &mut impl FnMut(&str)) {
+        let mut buf = [0u8; 8];
+        match run.as_slice() {
+            [] => {}
+            [c] => emit(c.encode_utf8(&mut buf)),
+            chars => {
+                for w in chars.windows(2) {
+                    let first = w[0].len_utf8();
+                    w[0].encode_utf8(&mut buf);
+                    let second = w[1].encode_utf8(&mut buf[first..]).len();
+                    // Two whole chars were encoded, so the bytes are UTF-8.
+                    emit(std::str::from_utf8(&buf[..first + second]).unwrap_or_default());
+                }
+            }
+        }
+        run.clear();
     }
-    run.clear();
-}
-
-fn flush_word(word: &mut String, out: &mut Vec<String>) {
-    if !word.is_empty() {
-        out.push(std::mem::take(word));
+    fn flush_word(word: &mut String, emit: &mut impl FnMut(&str)) {
+        if !word.is_empty() {
+            emit(word);
+            word.clear();
+        }
     }
+    let mut run: Vec<char> = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        match classify(c) {
+            Class::Cjk(c) => {
+                flush_word(&mut word, &mut emit);
+                run.push(c);
+            }
+            Class::Word(c) => {
+                flush_run(&mut run, &mut emit);
+                word.push(c);
+            }
+            Class::Transparent => {}
+            Class::Separator => {
+                flush_run(&mut run, &mut emit);
+                flush_word(&mut word, &mut emit);
+            }
+        }
+    }
+    flush_run(&mut run, &mut emit);
+    flush_word(&mut word, &mut emit);
 }
 
 /// The tokens of a text as the index and the query both see them, in text
@@ -209,27 +303,7 @@ fn flush_word(word: &mut String, out: &mut Vec<String>) {
 /// same rule; see the module documentation.
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        match classify(c) {
-            Class::Cjk(c) => {
-                flush_word(&mut word, &mut out);
-                run.push(c);
-            }
-            Class::Word(c) => {
-                flush_run(&mut run, &mut out);
-                word.push(c);
-            }
-            Class::Transparent => {}
-            Class::Separator => {
-                flush_run(&mut run, &mut out);
-                flush_word(&mut word, &mut out);
-            }
-        }
-    }
-    flush_run(&mut run, &mut out);
-    flush_word(&mut word, &mut out);
+    each_token(text, |t| out.push(t.to_string()));
     out
 }
 

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use gongkai::table::TableId;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A table as published: header lines above it, data rows after 栏次, its note.
 #[derive(Debug, Default)]
@@ -95,4 +97,53 @@ pub fn reference_lines(text: &str) -> Vec<String> {
 /// Reference 000, the published 2022 disclosure.
 pub fn reference_000_text() -> String {
     std::fs::read_to_string("tests/fixtures/reference/000_1bd74c4de65820db.txt").expect("reference fixture")
+}
+
+/// A fresh scratch folder for one test.
+pub fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongkai-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies a folder, creating files in `reverse` order if asked (a different
+/// file-system order).
+pub fn copy_dir(from: &Path, to: &Path, reverse: bool) {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(from).into_iter().map(Result::unwrap).collect();
+    if reverse {
+        entries.reverse();
+    }
+    for entry in entries {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The gongkai binary under test.
+pub fn gongkai() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// Every file below a folder with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
 }

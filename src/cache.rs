@@ -1,0 +1,379 @@
+//! The build cache: what each department-year produced last time, so `check`
+//! and `build` skip the department-years whose inputs did not change.
+//!
+//! A department-year is the unit of work. Its record holds the fingerprint of
+//! its inputs (every file of its folder: path, length, modification time and
+//! content hash), its findings, the [`Summary`] and search entry the site pages
+//! need, and — once built — the path and content hash of every file it wrote.
+//! The whole cache is void when anything shared changes: the gongkai binary,
+//! the site's code lists, the theme, or the content path as given.
+//!
+//! A record is reused only when the folder's files have the same content
+//! hashes. Hashing is skipped for a file whose length and modification time
+//! are unchanged and whose modification time was at least [`RACY_NS`] before
+//! the run that recorded it (git's "racily clean" rule: a later edit within
+//! the file system's timestamp granularity could otherwise keep the same
+//! time). For a build, a record's outputs are reused only if the previous
+//! output still holds each file with the recorded hash (see
+//! [`Staging::keep`](crate::build::Staging::keep)); anything else renders the
+//! department-year again. A missing, unreadable or stale cache is never an
+//! error, only a slower run; the cache is written atomically after the run.
+//!
+//! Where: `.gongkai-cache/<content folder name>.json` next to the content
+//! folder (beside `themes/`), never inside what a build publishes.
+
+use crate::build::content_hash;
+use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
+use crate::portal::Summary;
+use crate::portal::search::SearchDoc;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Bumped whenever the record layout or its meaning changes.
+const FORMAT: u32 = 1;
+
+/// How long before a run a file must have been modified for its time stamp
+/// to vouch for its content next time (2 s: the coarsest common granularity).
+pub const RACY_NS: u64 = 2_000_000_000;
+
+/// The cache file of a content folder.
+pub fn location(content: &Path) -> PathBuf {
+    let name = content
+        .file_name()
+        .map_or_else(|| "content".into(), |n| n.to_string_lossy().into_owned());
+    content
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(".gongkai-cache")
+        .join(format!("{name}.json"))
+}
+
+/// One input file of a department-year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Input {
+    /// Relative to the department-year's folder, `/`-separated.
+    path: String,
+    len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    mtime: u64,
+    hash: u64,
+}
+
+/// The current fingerprint of a department-year's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inputs(Vec<Input>);
+
+impl Inputs {
+    fn same_content(&self, other: &[Input]) -> bool {
+        self.0.len() == other.len()
+            && self
+                .0
+                .iter()
+                .zip(other)
+                .all(|(a, b)| a.path == b.path && a.hash == b.hash && a.len == b.len)
+    }
+}
+
+/// A finding, stored with its file relative to the department-year's folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Finding {
+    severity: Severity,
+    rule: String,
+    /// Relative to the folder when inside it, else as reported.
+    file: String,
+    inside: bool,
+    line: u32,
+    column: u32,
+    len: u32,
+    message: String,
+    help: Option<String>,
+}
+
+/// The files one department-year wrote into a build.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Built {
+    /// What else the files depend on: which outputs were asked for and the
+    /// years the department publishes (its pages link to them).
+    pub key: u64,
+    pub files: Vec<BuiltFile>,
+}
+
+/// One written file: path relative to the output, content hash, length.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuiltFile {
+    pub path: String,
+    pub hash: u64,
+    pub len: u64,
+}
+
+/// What a department-year produced.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Record {
+    inputs: Vec<Input>,
+    /// Department code and year, from `unit.yaml`, when it reads.
+    pub unit: Option<(String, u16)>,
+    findings: Vec<Finding>,
+    pub summary: Option<Summary>,
+    pub search: Option<SearchDoc>,
+    pub built: Option<Built>,
+}
+
+impl Record {
+    /// A record of a run over `dir` with these inputs.
+    pub fn new(dir: &Path, inputs: &Inputs, unit: Option<(String, u16)>, diags: &Diagnostics) -> Record {
+        let findings = diags
+            .iter()
+            .map(|d| {
+                let (file, inside) = match d.loc.file.strip_prefix(dir) {
+                    Ok(rel) => (slashed(rel), true),
+                    Err(_) => (d.loc.file.to_string_lossy().into_owned(), false),
+                };
+                Finding {
+                    severity: d.severity,
+                    rule: d.rule.to_string(),
+                    file,
+                    inside,
+                    line: d.loc.line,
+                    column: d.loc.column,
+                    len: d.loc.len,
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                }
+            })
+            .collect();
+        Record {
+            inputs: inputs.0.clone(),
+            unit,
+            findings,
+            summary: None,
+            search: None,
+            built: None,
+        }
+    }
+
+    /// The findings again, with the lines they quote read from the (unchanged)
+    /// files.
+    pub fn diagnostics(&self, dir: &Path) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let mut files: BTreeMap<String, Arc<Path>> = BTreeMap::new();
+        for f in &self.findings {
+            let file = files
+                .entry(f.file.clone())
+                .or_insert_with(|| {
+                    let path: Arc<Path> = if f.inside {
+                        Arc::from(dir.join(&f.file).as_path())
+                    } else {
+                        Arc::from(Path::new(&f.file))
+                    };
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        diags.add_source(path.clone(), Arc::from(text));
+                    }
+                    path
+                })
+                .clone();
+            let loc = Loc {
+                file,
+                line: f.line,
+                column: f.column,
+                len: f.len,
+            };
+            let mut d = Diagnostic::new(f.severity, intern(&f.rule), loc, f.message.clone());
+            d.help = f.help.clone();
+            diags.push(d);
+        }
+        diags
+    }
+}
+
+/// A rule id as the `&'static str` findings carry. Rule ids are a small fixed
+/// set, so each distinct one is leaked once.
+fn intern(rule: &str) -> &'static str {
+    static RULES: Mutex<BTreeMap<String, &'static str>> = Mutex::new(BTreeMap::new());
+    let mut rules = RULES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(r) = rules.get(rule) {
+        return r;
+    }
+    let leaked: &'static str = Box::leak(rule.to_string().into_boxed_str());
+    rules.insert(rule.to_string(), leaked);
+    leaked
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    tool: String,
+    site: u64,
+    content: String,
+    /// When the run that wrote it started, nanoseconds since the epoch.
+    started: u64,
+    records: BTreeMap<String, Record>,
+}
+
+/// The cache of one run: the previous run's records, and this run's.
+pub struct Cache {
+    path: Option<PathBuf>,
+    tool: String,
+    site: u64,
+    content: String,
+    started: u64,
+    previous_started: u64,
+    old: BTreeMap<String, Record>,
+    new: Mutex<BTreeMap<String, Record>>,
+}
+
+impl Cache {
+    /// Opens the cache of `content`; `enabled: false` gives one that never
+    /// hits and is never written.
+    pub fn open(content: &Path, enabled: bool) -> Cache {
+        let tool = tool_stamp();
+        let site = site_fingerprint(content);
+        let content_key = content.to_string_lossy().into_owned();
+        let started = now_ns();
+        let path = enabled.then(|| location(content));
+        let stored = path
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .filter(|s| s.format == FORMAT && s.tool == tool && s.site == site && s.content == content_key);
+        let (old, previous_started) = stored.map_or_else(Default::default, |s| (s.records, s.started));
+        Cache {
+            path,
+            tool,
+            site,
+            content: content_key,
+            started,
+            previous_started,
+            old,
+            new: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The cache key of a department-year folder: its path below the content.
+    pub fn key(&self, dir: &Path) -> String {
+        slashed(dir.strip_prefix(&self.content).unwrap_or(dir))
+    }
+
+    /// Fingerprints a folder's files, hashing only those whose time stamps
+    /// cannot vouch for them.
+    pub fn inputs(&self, key: &str, dir: &Path) -> std::io::Result<Inputs> {
+        let previous: BTreeMap<&str, &Input> = self
+            .old
+            .get(key)
+            .map(|r| r.inputs.iter().map(|i| (i.path.as_str(), i)).collect())
+            .unwrap_or_default();
+        let mut inputs = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(3).sort_by_file_name() {
+            let entry = entry.map_err(std::io::Error::other)?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let meta = entry.metadata().map_err(std::io::Error::other)?;
+            let path = slashed(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+            let len = meta.len();
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64);
+            let vouched = previous.get(path.as_str()).filter(|p| {
+                p.len == len && p.mtime == mtime && mtime != 0 && mtime.saturating_add(RACY_NS) < self.previous_started
+            });
+            let hash = match vouched {
+                Some(p) => p.hash,
+                None => content_hash(&std::fs::read(entry.path())?),
+            };
+            inputs.push(Input { path, len, mtime, hash });
+        }
+        Ok(Inputs(inputs))
+    }
+
+    /// The previous record of a folder, if its inputs have the same content.
+    pub fn lookup(&self, key: &str, inputs: &Inputs) -> Option<&Record> {
+        self.old.get(key).filter(|r| inputs.same_content(&r.inputs))
+    }
+
+    /// Keeps this run's record of a folder.
+    pub fn store(&self, key: String, record: Record) {
+        if self.path.is_some() {
+            self.new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, record);
+        }
+    }
+
+    /// Writes this run's records (only them: folders gone are forgotten),
+    /// atomically. Failing to write is not an error of the run; the reason is
+    /// returned for a warning.
+    pub fn save(self) -> Result<(), String> {
+        let Some(path) = self.path else { return Ok(()) };
+        let stored = Stored {
+            format: FORMAT,
+            tool: self.tool,
+            site: self.site,
+            content: self.content,
+            started: self.started,
+            records: self.new.into_inner().unwrap_or_else(|e| e.into_inner()),
+        };
+        let bytes = serde_json::to_vec(&stored).map_err(|e| e.to_string())?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: {e}", path.display())
+        })
+    }
+}
+
+/// The key of a department-year's built files besides its inputs.
+pub fn built_key(documents: bool, downloads: bool, years: &[u16]) -> u64 {
+    let text = format!("{documents}/{downloads}/{years:?}");
+    content_hash(text.as_bytes())
+}
+
+/// This gongkai: its version and the size and time of its executable, so a
+/// rebuilt binary never trusts an older one's records.
+fn tool_stamp() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{t}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Everything shared by all department-years: the site's code lists and the
+/// theme (document templates and portal), by content.
+fn site_fingerprint(content: &Path) -> u64 {
+    let root = content.parent().unwrap_or(Path::new(""));
+    let mut text = Vec::new();
+    for dir in [content.join("codes"), root.join("themes")] {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() {
+                text.extend_from_slice(entry.path().to_string_lossy().as_bytes());
+                text.push(0);
+                text.extend_from_slice(&content_hash(&std::fs::read(entry.path()).unwrap_or_default()).to_le_bytes());
+            }
+        }
+    }
+    content_hash(&text)
+}
+
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
