@@ -20,7 +20,9 @@
 //! error, only a slower run; the cache is written atomically after the run.
 //!
 //! Where: `.gongkai-cache/<content folder name>.json` next to the content
-//! folder (beside `themes/`), never inside what a build publishes.
+//! folder (beside `themes/`), never inside what a build publishes, with the
+//! search entries in `<content folder name>.search.json` (only builds read
+//! them). A run that reuses every record writes nothing.
 
 use crate::build::content_hash;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
@@ -117,7 +119,6 @@ pub struct Record {
     pub unit: Option<(String, u16)>,
     findings: Vec<Finding>,
     pub summary: Option<Summary>,
-    pub search: Option<SearchDoc>,
     pub built: Option<Built>,
 }
 
@@ -149,7 +150,6 @@ impl Record {
             unit,
             findings,
             summary: None,
-            search: None,
             built: None,
         }
     }
@@ -207,9 +207,19 @@ struct Stored {
     tool: String,
     site: u64,
     content: String,
-    /// When the run that wrote it started, nanoseconds since the epoch.
+    /// When the run that wrote it started, nanoseconds since the epoch; also
+    /// ties the search file to this one.
     started: u64,
     records: BTreeMap<String, Record>,
+}
+
+/// The search entries, in a file of their own: they are most of the cache's
+/// bytes and only a build's search index needs them, so `check` never reads
+/// them.
+#[derive(Serialize, Deserialize, Default)]
+struct StoredSearch {
+    started: u64,
+    entries: BTreeMap<String, SearchDoc>,
 }
 
 /// The cache of one run: the previous run's records, and this run's.
@@ -221,7 +231,16 @@ pub struct Cache {
     started: u64,
     previous_started: u64,
     old: BTreeMap<String, Record>,
-    new: Mutex<BTreeMap<String, Record>>,
+    /// The previous run's search entries, read when first needed.
+    old_search: std::sync::OnceLock<BTreeMap<String, SearchDoc>>,
+    run: Mutex<RunRecords>,
+}
+
+/// What this run keeps: the keys of reused records, and new records.
+#[derive(Default)]
+struct RunRecords {
+    reused: std::collections::BTreeSet<String>,
+    new: BTreeMap<String, (Record, Option<SearchDoc>)>,
 }
 
 impl Cache {
@@ -247,8 +266,26 @@ impl Cache {
             started,
             previous_started,
             old,
-            new: Mutex::new(BTreeMap::new()),
+            old_search: std::sync::OnceLock::new(),
+            run: Mutex::new(RunRecords::default()),
         }
+    }
+
+    fn search_path(&self) -> Option<PathBuf> {
+        self.path.as_ref().map(|p| p.with_extension("search.json"))
+    }
+
+    /// The previous run's search entries (empty when their file is missing,
+    /// unreadable or not from the same run as the records).
+    fn old_search(&self) -> &BTreeMap<String, SearchDoc> {
+        self.old_search.get_or_init(|| {
+            self.search_path()
+                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|bytes| serde_json::from_slice::<StoredSearch>(&bytes).ok())
+                .filter(|s| s.started == self.previous_started && !self.old.is_empty())
+                .map(|s| s.entries)
+                .unwrap_or_default()
+        })
     }
 
     /// The cache key of a department-year folder: its path below the content.
@@ -295,36 +332,87 @@ impl Cache {
         self.old.get(key).filter(|r| inputs.same_content(&r.inputs))
     }
 
-    /// Keeps this run's record of a folder.
-    pub fn store(&self, key: String, record: Record) {
+    /// The previous search entry of a folder whose record [`lookup`](Self::lookup) found.
+    pub fn search(&self, key: &str) -> Option<&SearchDoc> {
+        self.old_search().get(key)
+    }
+
+    /// Keeps the previous record of a folder for the next run, as it is.
+    pub fn reuse(&self, key: &str) {
         if self.path.is_some() {
-            self.new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, record);
+            self.run().reused.insert(key.to_string());
         }
     }
 
+    /// Keeps this run's record of a folder.
+    pub fn store(&self, key: String, record: Record, search: Option<SearchDoc>) {
+        if self.path.is_some() {
+            self.run().new.insert(key, (record, search));
+        }
+    }
+
+    fn run(&self) -> std::sync::MutexGuard<'_, RunRecords> {
+        self.run.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Writes this run's records (only them: folders gone are forgotten),
-    /// atomically. Failing to write is not an error of the run; the reason is
-    /// returned for a warning.
+    /// atomically, unless they are exactly the previous run's. Failing to
+    /// write is not an error of the run; the reason is returned for a
+    /// warning.
     pub fn save(self) -> Result<(), String> {
-        let Some(path) = self.path else { return Ok(()) };
+        let Some(path) = self.path.clone() else { return Ok(()) };
+        let run = std::mem::take(&mut *self.run());
+        let unchanged = run.new.is_empty() && run.reused.len() == self.old.len();
+        if unchanged {
+            return Ok(());
+        }
+        let mut search = StoredSearch {
+            started: self.started,
+            entries: BTreeMap::new(),
+        };
+        for key in &run.reused {
+            if let Some(doc) = self.old_search().get(key) {
+                search.entries.insert(key.clone(), doc.clone());
+            }
+        }
+        let mut records: BTreeMap<String, Record> = BTreeMap::new();
+        let mut old = self.old;
+        for key in run.reused {
+            if let Some(record) = old.remove(&key) {
+                records.insert(key, record);
+            }
+        }
+        for (key, (record, doc)) in run.new {
+            if let Some(doc) = doc {
+                search.entries.insert(key.clone(), doc);
+            }
+            records.insert(key, record);
+        }
         let stored = Stored {
             format: FORMAT,
             tool: self.tool,
             site: self.site,
             content: self.content,
             started: self.started,
-            records: self.new.into_inner().unwrap_or_else(|e| e.into_inner()),
+            records,
         };
-        let bytes = serde_json::to_vec(&stored).map_err(|e| e.to_string())?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{}: {e}", path.display())
-        })
+        let search_path = path.with_extension("search.json");
+        write_json(&search_path, &search)?;
+        write_json(&path, &stored)
     }
+}
+
+/// Writes `value` as JSON to `path` atomically (a temporary file renamed).
+fn write_json(path: &Path, value: &impl Serialize) -> Result<(), String> {
+    let bytes = serde_json::to_vec(value).map_err(|e| e.to_string())?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: {e}", path.display())
+    })
 }
 
 /// The key of a department-year's built files besides its inputs.

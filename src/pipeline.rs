@@ -271,20 +271,25 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
         && let Some(record) = cx.cache.lookup(&scanned.key, inputs)
     {
         let diags = record.diagnostics(dir);
+        let search = if building { cx.cache.search(&scanned.key) } else { None };
         let reusable = if !building || diags.has_errors() {
             true
         } else {
+            // The site's search index needs the entry of every department-year.
+            let complete = record.summary.is_none() || search.is_some();
             match (&record.built, cx.staging) {
-                (Some(built), Some(staging)) if Some(built.key) == built_key => staging.keep(&built.files)?,
+                (Some(built), Some(staging)) if complete && Some(built.key) == built_key => {
+                    staging.keep(&built.files)?
+                }
                 _ => false,
             }
         };
         if reusable {
-            cx.cache.store(scanned.key.clone(), record.clone());
+            cx.cache.reuse(&scanned.key);
             return Ok(Done {
                 diags,
                 summary: record.summary.clone(),
-                search: record.search.clone(),
+                search: search.cloned(),
                 reused: true,
             });
         }
@@ -293,9 +298,8 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
     if let Some(inputs) = &scanned.inputs {
         let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
         record.summary = done.summary.clone();
-        record.search = done.search.clone();
         record.built = built.zip(built_key).map(|(files, key)| cache::Built { key, files });
-        cx.cache.store(scanned.key.clone(), record);
+        cx.cache.store(scanned.key.clone(), record, done.search.clone());
     }
     Ok(done)
 }

@@ -195,3 +195,32 @@ fn after_a_failed_build_the_next_one_reuses_what_it_rendered() {
     assert_eq!(site_files(&root.join("output")), site_files(&root.join("fresh")));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn an_unchanged_run_writes_no_cache_and_a_lost_search_file_costs_only_time() {
+    let root = site("unchanged");
+    assert!(run(&root, &["build"]).0);
+    let cache = root.join(".gongkai-cache/content.json");
+    let search = root.join(".gongkai-cache/content.search.json");
+    assert!(search.is_file());
+    let stamp = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let before = (stamp(&cache), stamp(&search));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(run(&root, &["check"]).0);
+    assert!(run(&root, &["build"]).0);
+    assert_eq!(
+        (stamp(&cache), stamp(&search)),
+        before,
+        "an unchanged run rewrote the cache"
+    );
+
+    // Without its search entries a department-year is rendered again, and
+    // the search index is still complete.
+    let index = std::fs::read(root.join("output/search-index.json")).unwrap();
+    std::fs::remove_file(&search).unwrap();
+    let (ok, _, err) = run(&root, &["build"]);
+    assert!(ok, "{err}");
+    assert!(!err.contains("unchanged since the last build"), "{err}");
+    assert_eq!(std::fs::read(root.join("output/search-index.json")).unwrap(), index);
+    let _ = std::fs::remove_dir_all(&root);
+}
