@@ -357,8 +357,12 @@ impl<'a> Workbook<'a> {
         if name.starts_with('\'') || name.ends_with('\'') {
             return refuse("starts or ends with an apostrophe");
         }
-        let lower = name.to_lowercase();
-        if self.sheets.iter().any(|s| s.name.to_lowercase() == lower) {
+        let lower = || name.chars().flat_map(char::to_lowercase);
+        if self
+            .sheets
+            .iter()
+            .any(|s| s.name.chars().flat_map(char::to_lowercase).eq(lower()))
+        {
             return refuse("is already taken");
         }
         self.sheets.push(Worksheet {
@@ -392,7 +396,13 @@ impl<'a> Workbook<'a> {
             return Err(XlsxError::UnknownStyle(bad.style));
         }
 
-        let mut strings = SharedStrings::default();
+        let texts = self
+            .sheets
+            .iter()
+            .flat_map(|s| &s.cells)
+            .filter(|c| matches!(c.value, Value::Text(_)))
+            .count();
+        let mut strings = SharedStrings::with_capacity(texts);
         let mut parts: Vec<(String, String)> = Vec::with_capacity(self.sheets.len() + 8);
         parts.push(("[Content_Types].xml".into(), self.content_types()));
         parts.push(("_rels/.rels".into(), ROOT_RELS.into()));

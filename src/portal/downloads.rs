@@ -572,6 +572,17 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// Characters of an amount as the table prints it, with two decimals
+/// (`-2100.32` is 8; zero prints nothing), counted without printing it.
+fn amount_width(amount: Decimal) -> usize {
+    if amount.is_zero() {
+        return 0;
+    }
+    let whole = amount.abs().round_dp(2).trunc().mantissa();
+    let digits = std::iter::successors(Some(whole), |n| (*n >= 10).then_some(n / 10)).count();
+    usize::from(amount.is_sign_negative() && !amount.is_zero()) + digits + 3
+}
+
 /// Writes `text` over the columns `first..=last` of `row`, merged if more than one.
 fn write_across<'a>(
     ws: &mut Worksheet<'a>,
@@ -662,7 +673,13 @@ fn write_table_sheet<'a>(
                 } else {
                     0
                 };
-                *width = (*width).max(display_width(&cell.display()) + indent);
+                let shown = match cell {
+                    Cell::Text(text) => display_width(text),
+                    // Digits, sign and point: all one wide.
+                    Cell::Amount(figure) => amount_width(figure.shown),
+                    Cell::Blank => 0,
+                };
+                *width = (*width).max(shown + indent);
             }
         }
         row_index += 1;
@@ -948,4 +965,34 @@ pub fn open_data(checked: &[Checked]) -> Vec<OutputFile> {
             bytes: csv.into_bytes(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Figure;
+
+    #[test]
+    fn amount_width_is_the_printed_width() {
+        for text in [
+            "0",
+            "0.00",
+            "0.01",
+            "-0.5",
+            "9.99",
+            "10",
+            "2100.32",
+            "-123456789.1",
+            "99999999999.99",
+        ] {
+            let amount: Decimal = text.parse().unwrap();
+            let yuan = crate::amount::Amount::exact_yuan(amount * Decimal::from(10_000));
+            let printed = Cell::Amount(Figure::derived(yuan)).display();
+            assert_eq!(
+                amount_width(amount),
+                printed.chars().count(),
+                "{text} prints {printed:?}"
+            );
+        }
+    }
 }

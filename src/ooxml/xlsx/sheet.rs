@@ -4,22 +4,53 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
 use super::{Cell, MAX_COLUMNS, MAX_ROWS, Value, Worksheet, XML_DECL};
 use crate::ooxml::xml_char;
 
+/// FNV-1a: the shared string table hashes a few hundred short strings per
+/// workbook, where SipHash's protection against chosen keys is not needed
+/// (the texts are the caller's, not an attacker's) and costs more than the
+/// rest of the lookup.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// The shared string table: each distinct text once, in order of first use.
 #[derive(Default)]
 pub(super) struct SharedStrings<'s> {
-    index: HashMap<&'s str, u32>,
+    index: HashMap<&'s str, u32, BuildHasherDefault<Fnv>>,
     order: Vec<&'s str>,
     /// References, counted (the table's `count`).
     uses: usize,
 }
 
 impl<'s> SharedStrings<'s> {
+    /// A table for at most `texts` references.
+    pub(super) fn with_capacity(texts: usize) -> Self {
+        SharedStrings {
+            index: HashMap::with_capacity_and_hasher(texts, BuildHasherDefault::default()),
+            order: Vec::with_capacity(texts),
+            uses: 0,
+        }
+    }
+
     fn id(&mut self, text: &'s str) -> u32 {
         self.uses += 1;
         let next = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
@@ -84,21 +115,73 @@ fn push_cell_text(out: &mut String, text: &str) {
 /// Appends an A1-style reference: column letters, then the row number.
 pub(super) fn push_cell_ref(out: &mut String, row: u32, col: u16) {
     push_column(out, u32::from(col));
-    let _ = write!(out, "{}", u64::from(row) + 1);
+    push_number(out, u64::from(row) + 1);
+}
+
+/// Appends `n` in decimal digits (without going through `fmt`, which costs
+/// more than the rest of a cell).
+pub(super) fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+}
+
+/// Appends a decimal's digits, trailing zeros after the point dropped
+/// (`72.90` as `72.9`, `100` as `100`), as `Decimal`'s `Display` of the
+/// normalised number would, without going through `fmt`.
+pub(super) fn push_decimal(out: &mut String, value: Decimal) {
+    let mut mantissa = value.mantissa().unsigned_abs();
+    let mut scale = value.scale();
+    while scale > 0 && mantissa.is_multiple_of(10) {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if mantissa == 0 {
+        out.push('0');
+        return;
+    }
+    // At most 29 digits (96 bits), a sign, a point and a leading zero run
+    // of up to 28.
+    let mut text = [b'0'; 64];
+    let mut start = text.len();
+    let mut written = 0u32;
+    while mantissa > 0 || written <= scale {
+        if written == scale && scale > 0 {
+            start -= 1;
+            text[start] = b'.';
+        }
+        start -= 1;
+        text[start] = b'0' + (mantissa % 10) as u8;
+        mantissa /= 10;
+        written += 1;
+    }
+    if value.is_sign_negative() {
+        start -= 1;
+        text[start] = b'-';
+    }
+    out.extend(text[start..].iter().map(|&b| char::from(b)));
 }
 
 /// Appends the letters of column `col` (0 is `A`, 26 is `AA`).
 fn push_column(out: &mut String, col: u32) {
-    let mut letters = ['A'; 7];
+    let mut letters = [b'A'; 7];
     let mut n = u64::from(col) + 1;
     let mut start = letters.len();
     while n > 0 && start > 0 {
         n -= 1;
         start -= 1;
-        letters[start] = char::from(b'A' + (n % 26) as u8);
+        letters[start] = b'A' + (n % 26) as u8;
         n /= 26;
     }
-    out.extend(&letters[start..]);
+    out.extend(letters[start..].iter().map(|&b| char::from(b)));
 }
 
 /// The A1-style reference of the cell at 0-based `row` and `col`: `B3` for
@@ -214,7 +297,9 @@ pub(super) fn sheet_xml<'s>(sheet: &'s Worksheet<'_>, active: bool, strings: &mu
             (None, Some((h, _))) => **h,
             (None, None) => break,
         };
-        let _ = write!(out, "<row r=\"{}\"", u64::from(row) + 1);
+        out.push_str("<row r=\"");
+        push_number(&mut out, u64::from(row) + 1);
+        out.push('"');
         if let Some((_, points)) = heights.next_if(|(h, _)| **h == row) {
             let _ = write!(out, " ht=\"{points}\" customHeight=\"1\"");
         }
@@ -257,17 +342,27 @@ fn push_cell<'s>(out: &mut String, cell: &'s Cell<'_>, strings: &mut SharedStrin
     push_cell_ref(out, cell.row, cell.col);
     out.push('"');
     if cell.style != 0 {
-        let _ = write!(out, " s=\"{}\"", cell.style);
+        out.push_str(" s=\"");
+        push_number(out, u64::from(cell.style));
+        out.push('"');
     }
     match &cell.value {
         Value::Text(text) => {
-            let _ = write!(out, " t=\"s\"><v>{}</v></c>", strings.id(text));
+            out.push_str(" t=\"s\"><v>");
+            push_number(out, u64::from(strings.id(text)));
+            out.push_str("</v></c>");
         }
         Value::Number(n) => {
-            let _ = write!(out, "><v>{}</v></c>", n.normalize());
+            out.push_str("><v>");
+            push_decimal(out, *n);
+            out.push_str("</v></c>");
         }
         Value::Bool(b) => {
-            let _ = write!(out, " t=\"b\"><v>{}</v></c>", u8::from(*b));
+            out.push_str(if *b {
+                " t=\"b\"><v>1</v></c>"
+            } else {
+                " t=\"b\"><v>0</v></c>"
+            });
         }
         Value::Blank => out.push_str("/>"),
     }
@@ -318,6 +413,39 @@ mod tests {
             "Ａ1",
         ] {
             assert_eq!(parse_cell_ref(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimals_as_display_of_the_normalised_number() {
+        for text in [
+            "0",
+            "0.00",
+            "-0.00",
+            "72.90",
+            "-72.9",
+            "100",
+            "2100.32",
+            "0.000001",
+            "-0.5",
+            "1e-28",
+            "79228162514264337593543950335",
+            "-7.9228162514264337593543950335",
+            "12345678901234.5600",
+        ] {
+            let d: Decimal = if text.contains('e') {
+                Decimal::from_scientific(text).unwrap()
+            } else {
+                text.parse().unwrap()
+            };
+            let mut out = String::new();
+            push_decimal(&mut out, d);
+            let expected = if d.is_zero() {
+                "0".to_string()
+            } else {
+                d.normalize().to_string()
+            };
+            assert_eq!(out, expected, "{text}");
         }
     }
 
