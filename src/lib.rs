@@ -25,6 +25,7 @@ pub mod facts;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod ooxml;
 pub mod pipeline;
 pub mod portal;
 pub mod prose;

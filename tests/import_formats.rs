@@ -258,6 +258,130 @@ fn xlsx_cells_far_apart_do_not_fill_the_sheet() {
     assert_eq!(source.blocks, vec![p("左上"), p("右下")]);
 }
 
+#[test]
+fn xlsx_written_by_hand_as_excel_does() {
+    let source = xlsx::read(&fixtures::excel_style_xlsx()).expect("reads");
+    let expected = vec![t(&[
+        &["项目", "金额", "日期"],
+        &["人员经费", "72.90", "2022-01-01"],
+        &["回车\r换行", "1,234,567.89", "2022-01-01 12:00:00"],
+        &["<小计> & 合计", "公式\r文本", "#DIV/0!"],
+        &["FALSE", "12.50%", "文字"],
+    ])];
+    assert_eq!(source.blocks, expected);
+}
+
+/// Every table of the shipped content, written as gongkai's workbook and
+/// read back, gives the model's cells: the header, the 栏次 row, then each
+/// row that has text as the table prints it (amounts with two decimals,
+/// zero empty).
+#[test]
+fn own_workbook_reads_back_cell_by_cell() {
+    let c = shipped_2022();
+    let bytes = gongkai::portal::downloads::workbook_xlsx(c).expect("workbook");
+    let source = xlsx::read(&bytes).expect("reads back");
+    let tables: Vec<&Vec<Vec<String>>> = source
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(rows) => Some(rows),
+            Block::Paragraph(_) => None,
+        })
+        .collect();
+    assert_eq!(tables.len(), c.derived.tables.len());
+    let mut cells = 0;
+    for (rows, table) in tables.into_iter().zip(&c.derived.tables) {
+        let mut expected: Vec<Vec<String>> = vec![table.columns.iter().map(|c| c.to_string()).collect()];
+        let mut numbering = vec!["栏次".to_string()];
+        numbering.extend((1..table.columns.len()).map(|i| i.to_string()));
+        expected.push(numbering);
+        expected.extend(
+            table
+                .rows
+                .iter()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| c.display().trim().to_string())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|r| r.iter().any(|c| !c.is_empty())),
+        );
+        assert_eq!(rows, &expected, "{}", table.title);
+        cells += expected.iter().map(Vec::len).sum::<usize>();
+    }
+    assert!(cells > 1000, "{cells} cells compared");
+}
+
+/// gongkai's writer and reader agree on text (markup characters, controls,
+/// carriage returns, literal `_xHHHH_`, characters XML cannot carry),
+/// numbers through their formats, booleans, dates and sheet names.
+#[test]
+fn own_writer_and_reader_agree() {
+    use gongkai::ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
+    let mut workbook = Workbook::new(Properties {
+        title: "标题 <&>".into(),
+        author: "作者".into(),
+        created: (2022, 1, 1),
+    });
+    let format = |code: &str| Style {
+        number_format: Some(code.into()),
+        ..Style::default()
+    };
+    let two = workbook.add_style(format("0.00"));
+    let grouped = workbook.add_style(format("#,##0"));
+    let percent = workbook.add_style(format("0.0%"));
+    let date = workbook.add_style(format("yyyy-mm-dd"));
+    let plain = StyleId::DEFAULT;
+    let texts = [
+        "a<b>&c\"d'e",
+        "控制\u{1}字符\u{1f}",
+        "回车\r\n换行\t制表",
+        "_x0041_ 不是转义 _x005F_",
+        "\u{fffe}\u{ffff}\u{7f}\u{85}",
+        "😀 补充平面",
+        "  里面  有空格  ",
+    ];
+    let ws = workbook.add_worksheet("转义 & <测试>").unwrap();
+    for (row, text) in (0u32..).zip(texts) {
+        ws.write(row, 0, "文", plain).unwrap();
+        ws.write(row, 1, text, plain).unwrap();
+    }
+    let numbers: [(Value, StyleId, &str); 8] = [
+        (Value::Number("72.9".parse().unwrap()), two, "72.90"),
+        (Value::Number("-0.5".parse().unwrap()), two, "-0.50"),
+        (Value::Number("1234".parse().unwrap()), grouped, "1,234"),
+        (Value::Number("0.125".parse().unwrap()), percent, "12.5%"),
+        (Value::Number("44562".parse().unwrap()), date, "2022-01-01"),
+        (Value::Number("2100.32".parse().unwrap()), plain, "2100.32"),
+        (
+            Value::Number("123456789012.34".parse().unwrap()),
+            two,
+            "123456789012.34",
+        ),
+        (Value::Bool(true), plain, "TRUE"),
+    ];
+    for (row, (value, style, _)) in (100u32..).zip(numbers.iter()) {
+        ws.write(row, 0, "数", plain).unwrap();
+        ws.write(row, 1, value.clone(), *style).unwrap();
+    }
+    let bytes = workbook.save().unwrap();
+
+    let mut expected: Vec<Vec<String>> = texts.iter().map(|t| vec!["文".into(), t.trim().into()]).collect();
+    expected.extend(numbers.iter().map(|(_, _, shown)| vec!["数".into(), shown.to_string()]));
+    let source = xlsx::read(&bytes).expect("reads back");
+    assert_eq!(source.blocks, vec![Block::Table(expected)]);
+
+    // The sheet name and the title are escaped where they are written.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).unwrap();
+    let mut workbook_xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/workbook.xml").unwrap(), &mut workbook_xml).unwrap();
+    assert!(
+        workbook_xml.contains("name=\"转义 &amp; &lt;测试&gt;\""),
+        "{workbook_xml}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Hostile input
 
@@ -360,6 +484,113 @@ fn damaged_packages_never_panic() {
     }
 }
 
+#[test]
+fn xlsx_cells_off_the_sheet_or_unreadable_are_refused() {
+    let malformed = ".xlsx: `xl/worksheets/sheet1.xml` is malformed: ";
+    for (rows, expected) in [
+        (
+            "<row r=\"1\"><c r=\"spnumFm\"><v>1</v></c></row>",
+            "cell reference `spnumFm` is not a cell of the sheet (A1 to XFD1048576)",
+        ),
+        (
+            "<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>",
+            "cell reference `XFE1` is not a cell of the sheet (A1 to XFD1048576)",
+        ),
+        (
+            "<row r=\"1\"><c r=\"A1048577\"><v>1</v></c></row>",
+            "cell reference `A1048577` is not a cell of the sheet (A1 to XFD1048576)",
+        ),
+        (
+            "<row r=\"99999999999999999999\"/>",
+            "row number `99999999999999999999` is not a row of the sheet (1 to 1048576)",
+        ),
+        (
+            "<row r=\"1048576\"/><row><c><v>1</v></c></row>",
+            "a row without a number after row 1048576",
+        ),
+        (
+            "<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>",
+            "a cell without a reference after column XFD in row 1",
+        ),
+        (
+            "<row r=\"1\"><c r=\"B1\" t=\"s\"><v>7</v></c></row>",
+            "cell B1: shared string 7 does not exist (the table has 2)",
+        ),
+        (
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>-1</v></c></row>",
+            "cell A1: shared string index `-1` is not a number",
+        ),
+        (
+            "<row r=\"1\"><c r=\"A1\" t=\"n\"><v>x</v></c></row>",
+            "cell A1: `x` is not a number",
+        ),
+        (
+            "<row r=\"1\"><c r=\"A1\" t=\"b\"><v>2</v></c></row>",
+            "cell A1: `2` is not a boolean",
+        ),
+        (
+            "<row r=\"1\"><c r=\"A1\" t=\"zz\"><v>2</v></c></row>",
+            "cell A1: unknown cell type `zz`",
+        ),
+    ] {
+        let got = message(xlsx::read(&fixtures::one_sheet_xlsx(rows)));
+        assert_eq!(got, format!("{malformed}{expected}"), "{rows}");
+    }
+    // A hostile reference is cut short in the message.
+    let long = format!("<row><c r=\"{}1\"/></row>", "A".repeat(100_000));
+    assert_eq!(
+        message(xlsx::read(&fixtures::one_sheet_xlsx(&long))),
+        format!("{malformed}cell reference `AAAAAAAAAAAAAAAAAAAAAAAA…` is not a cell of the sheet (A1 to XFD1048576)")
+    );
+    // Nesting.
+    let deep = format!("{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
+    assert_eq!(
+        message(xlsx::read(&fixtures::one_sheet_xlsx(&deep))),
+        ".xlsx refused: `xl/worksheets/sheet1.xml` nests elements more than 512 deep"
+    );
+    // Sizes that lie are checked for a workbook's parts as for a document's.
+    assert_eq!(
+        message(xlsx::read(&fixtures::declare_size(
+            fixtures::formats_xlsx(),
+            "xl/worksheets/sheet1.xml",
+            0xF000_0000
+        ))),
+        ".xlsx refused: `xl/worksheets/sheet1.xml` declares more than 64 MiB"
+    );
+    // What the reader does not need is not read: a cell without text, a
+    // `<dimension>` that ends before it starts, a missing hidden sheet.
+    let fine = fixtures::one_sheet_xlsx("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"/></row>");
+    assert_eq!(xlsx::read(&fine).expect("reads").blocks, vec![p("甲")]);
+}
+
+#[test]
+fn xlsx_text_repeated_over_many_cells_is_bounded() {
+    // One shared string of 1 MiB in 300 cells would be 300 MiB of text.
+    let long = "长".repeat(350_000);
+    let cells: String = (1..=300)
+        .map(|r| format!("<row r=\"{r}\"><c t=\"s\"><v>0</v></c></row>"))
+        .collect();
+    let bytes = fixtures::one_sheet_with_strings(&[&long], &cells);
+    assert!(bytes.len() < 100_000, "{} bytes", bytes.len());
+    assert_eq!(
+        message(xlsx::read(&bytes)),
+        ".xlsx refused: the cells' text exceeds 256 MiB"
+    );
+}
+
+#[test]
+fn the_calamine_findings_read_cleanly() {
+    // Both crashed calamine 0.38 (the reader gongkai used before its own).
+    let overflow = std::fs::read("fuzz/regressions/import_xlsx/calamine-cell-ref-overflow.xlsx").unwrap();
+    assert_eq!(
+        message(xlsx::read(&overflow)),
+        ".xlsx: `xl/worksheets/sheet1.xml` is malformed: cell reference `spnumFm` is not a cell of the sheet \
+         (A1 to XFD1048576)"
+    );
+    let underflow = std::fs::read("fuzz/regressions/import_xlsx/calamine-dimension-underflow.xlsx").unwrap();
+    assert_eq!(xlsx::read(&underflow).expect("no cells, no error").blocks, vec![]);
+}
+
 /// Writes the fixtures to `target/import-formats/` to open them in Word or
 /// Excel.
 #[test]
@@ -441,5 +672,105 @@ fn fuzz_regressions_import_to_yaml_that_parses() {
             .filter(|d| matches!(d.rule, "yaml-syntax" | "file-encoding"))
             .collect();
         assert!(syntax.is_empty(), "{path}: {}", diags.render_text());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writer and reader, any content
+
+mod round_trip {
+    use gongkai::import::{Block, xlsx};
+    use gongkai::ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
+    use proptest::prelude::*;
+    use rust_decimal::{Decimal, RoundingStrategy};
+
+    /// A cell to write and the text the reader must give back.
+    #[derive(Debug, Clone)]
+    enum Written {
+        Text(String),
+        /// Mantissa and scale; shown through `0.00` or `General`.
+        Number(i64, u32, bool),
+        Bool(bool),
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            any::<char>().prop_map(String::from),
+            Just("_x0041_".to_string()),
+            Just("_x+FFF_".to_string()),
+            Just("_x".to_string()),
+            Just("&".to_string()),
+            Just("<".to_string()),
+            Just("\r\n".to_string()),
+            Just(" ".to_string()),
+            Just("金额".to_string()),
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|p| p.concat())
+    }
+
+    fn written() -> impl Strategy<Value = Written> {
+        prop_oneof![
+            text().prop_map(Written::Text),
+            (-999_999_999_999_999i64..=999_999_999_999_999, 0u32..=6, any::<bool>())
+                .prop_map(|(m, s, two)| Written::Number(m, s, two)),
+            any::<bool>().prop_map(Written::Bool),
+        ]
+    }
+
+    fn shown(cell: &Written) -> String {
+        match cell {
+            Written::Text(t) => t.trim().to_string(),
+            Written::Number(m, s, two) => {
+                let d = Decimal::new(*m, *s);
+                if *two {
+                    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                    r.rescale(2);
+                    if r.is_zero() { "0.00".into() } else { r.to_string() }
+                } else {
+                    d.normalize().to_string()
+                }
+            }
+            Written::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Rows framed by a marker cell on either side (so no row reads as a
+        /// title or note line, and every row is as wide as the sheet).
+        #[test]
+        fn what_is_written_reads_back(rows in proptest::collection::vec(proptest::collection::vec(written(), 1..5), 1..8)) {
+            let mut workbook = Workbook::new(Properties {
+                title: "t".into(),
+                author: "a".into(),
+                created: (2022, 1, 1),
+            });
+            let two = workbook.add_style(Style { number_format: Some("0.00".into()), ..Style::default() });
+            let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
+            let ws = workbook.add_worksheet("表").unwrap();
+            let mut expected = Vec::new();
+            for (r, row) in (0u32..).zip(&rows) {
+                ws.write(r, 0, "起", StyleId::DEFAULT).unwrap();
+                ws.write(r, width - 1, "止", StyleId::DEFAULT).unwrap();
+                let mut line = vec![String::new(); usize::from(width)];
+                line[0] = "起".into();
+                line[usize::from(width) - 1] = "止".into();
+                for (c, cell) in (1u16..).zip(row) {
+                    let (value, style) = match cell {
+                        Written::Text(t) => (Value::from(t.clone()), StyleId::DEFAULT),
+                        Written::Number(m, s, true) => (Value::Number(Decimal::new(*m, *s)), two),
+                        Written::Number(m, s, false) => (Value::Number(Decimal::new(*m, *s)), StyleId::DEFAULT),
+                        Written::Bool(b) => (Value::Bool(*b), StyleId::DEFAULT),
+                    };
+                    ws.write(r, c, value, style).unwrap();
+                    line[usize::from(c)] = shown(cell);
+                }
+                expected.push(line);
+            }
+            let bytes = workbook.save().unwrap();
+            let source = xlsx::read(&bytes).unwrap();
+            prop_assert_eq!(source.blocks, vec![Block::Table(expected)]);
+        }
     }
 }

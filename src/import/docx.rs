@@ -162,15 +162,6 @@ impl<'a> Package<'a> {
         }
     }
 
-    /// Decompresses every entry once, within the limits: the package may
-    /// then be handed to a reader that trusts it.
-    pub(super) fn check_all(&mut self) -> Result<(), FormatError> {
-        for i in 0..self.archive.len() {
-            self.read_index(i)?;
-        }
-        Ok(())
-    }
-
     fn read_index(&mut self, i: usize) -> Result<Vec<u8>, FormatError> {
         let kind = self.kind;
         let cap = MAX_PART_BYTES.min(self.budget);

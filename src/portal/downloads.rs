@@ -11,10 +11,9 @@ use crate::amount::format_wan;
 use crate::build::OutputFile;
 use crate::facts::FactEntry;
 use crate::model::{Located, Project};
+use crate::ooxml::xlsx::{Align, Properties, Style, StyleId, Value, Workbook, Worksheet, XlsxError};
 use crate::table::{Cell, Figure, Table, TableId};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,7 +27,7 @@ pub enum DownloadError {
     NoTables { code: String, year: u16 },
     /// The workbook writer failed.
     #[error("cannot write the workbook: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    Xlsx(#[from] XlsxError),
 }
 
 /// Whether a table is one of the nine standard tables (which carry a 栏次 row).
@@ -512,40 +511,57 @@ pub fn sheet_name(id: TableId) -> &'static str {
     }
 }
 
-/// The cell formats of a table sheet.
-struct Formats {
-    title: Format,
-    unit_line: Format,
-    unit_right: Format,
-    header: Format,
-    numbering: Format,
+/// The cell styles of a table sheet.
+struct Styles {
+    title: StyleId,
+    unit_right: StyleId,
+    header: StyleId,
+    numbering: StyleId,
     /// Text cells by indent level (0, 1, 2).
-    text: [Format; 3],
-    amount: Format,
-    note: Format,
+    text: [StyleId; 3],
+    amount: StyleId,
+    note: StyleId,
 }
 
-impl Formats {
-    fn new() -> Self {
-        let cell = Format::new().set_border(FormatBorder::Thin);
-        let text = |indent: u8| cell.clone().set_indent(indent);
-        Formats {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_align(FormatAlign::Center),
-            unit_line: Format::new(),
-            unit_right: Format::new().set_align(FormatAlign::Right),
-            header: cell
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
-            numbering: cell.clone().set_align(FormatAlign::Center),
-            text: [text(0), text(1), text(2)],
-            amount: cell.clone().set_num_format("0.00"),
-            note: Format::new().set_text_wrap(),
+impl Styles {
+    fn new(wb: &mut Workbook<'_>) -> Self {
+        let cell = Style {
+            border: true,
+            ..Style::default()
+        };
+        let mut text = |indent: u8| wb.add_style(Style { indent, ..cell.clone() });
+        let text = [text(0), text(1), text(2)];
+        Styles {
+            title: wb.add_style(Style {
+                bold: true,
+                size: Some(16),
+                align: Align::Center,
+                ..Style::default()
+            }),
+            unit_right: wb.add_style(Style {
+                align: Align::Right,
+                ..Style::default()
+            }),
+            header: wb.add_style(Style {
+                bold: true,
+                wrap: true,
+                align: Align::Center,
+                vertical_center: true,
+                ..cell.clone()
+            }),
+            numbering: wb.add_style(Style {
+                align: Align::Center,
+                ..cell.clone()
+            }),
+            text,
+            amount: wb.add_style(Style {
+                number_format: Some("0.00".into()),
+                ..cell
+            }),
+            note: wb.add_style(Style {
+                wrap: true,
+                ..Style::default()
+            }),
         }
     }
 }
@@ -556,58 +572,70 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// Characters of an amount as the table prints it, with two decimals
+/// (`-2100.32` is 8; zero prints nothing), counted without printing it.
+fn amount_width(amount: Decimal) -> usize {
+    if amount.is_zero() {
+        return 0;
+    }
+    let whole = amount.abs().round_dp(2).trunc().mantissa();
+    let digits = std::iter::successors(Some(whole), |n| (*n >= 10).then_some(n / 10)).count();
+    usize::from(amount.is_sign_negative() && !amount.is_zero()) + digits + 3
+}
+
 /// Writes `text` over the columns `first..=last` of `row`, merged if more than one.
-fn write_across(
-    ws: &mut Worksheet,
+fn write_across<'a>(
+    ws: &mut Worksheet<'a>,
     row: u32,
     first: u16,
     last: u16,
-    text: &str,
-    format: &Format,
+    text: impl Into<Value<'a>>,
+    style: StyleId,
 ) -> Result<(), DownloadError> {
-    if last > first {
-        ws.merge_range(row, first, row, last, text, format)?;
-    } else {
-        ws.write_string_with_format(row, first, text, format)?;
-    }
+    ws.merge((row, first), (row, last), text, style)?;
     Ok(())
 }
 
 /// One table as a sheet: title, unit line, header, 栏次, data, note.
-fn write_table_sheet(ws: &mut Worksheet, table: &Table, c: &Checked, f: &Formats) -> Result<(), DownloadError> {
+fn write_table_sheet<'a>(
+    ws: &mut Worksheet<'a>,
+    table: &'a Table,
+    c: &Checked,
+    s: &Styles,
+) -> Result<(), DownloadError> {
     let u = &c.disclosure.unit;
     let columns = u16::try_from(table.columns.len()).unwrap_or(u16::MAX).max(1);
     let last = columns - 1;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c)).collect();
 
     ws.set_row_height(0, 28)?;
-    write_across(ws, 0, 0, last, table.title, &f.title)?;
+    write_across(ws, 0, 0, last, table.title, s.title)?;
     let unit = format!("{}{}", u.code, u.name);
     let year = format!("预算年度：{}", u.year);
     if columns >= 3 {
-        write_across(ws, 1, 0, last - 2, &unit, &f.unit_line)?;
-        ws.write_string_with_format(1, last - 1, &year, &f.unit_right)?;
-        ws.write_string_with_format(1, last, "单位：万元", &f.unit_right)?;
+        write_across(ws, 1, 0, last - 2, unit, StyleId::DEFAULT)?;
         // Wide enough not to clip (a right-aligned string may not overflow).
         for (col, text) in [(last - 1, year.as_str()), (last, "单位：万元")] {
             let width = &mut widths[usize::from(col)];
             *width = (*width).max(display_width(text));
         }
+        ws.write(1, last - 1, year, s.unit_right)?;
+        ws.write(1, last, "单位：万元", s.unit_right)?;
     } else {
-        write_across(ws, 1, 0, last, &format!("{unit}　{year}　单位：万元"), &f.unit_line)?;
+        write_across(ws, 1, 0, last, format!("{unit}　{year}　单位：万元"), StyleId::DEFAULT)?;
     }
 
     for (col, label) in (0u16..).zip(&table.columns) {
-        ws.write_string_with_format(2, col, *label, &f.header)?;
+        ws.write(2, col, *label, s.header)?;
     }
     let mut row_index: u32 = 3;
     if is_numbered(table.id) {
         for (col, label) in (0u16..).zip(numbering_row(table.columns.len())) {
-            ws.write_string_with_format(row_index, col, label, &f.numbering)?;
+            ws.write(row_index, col, label, s.numbering)?;
         }
         row_index += 1;
     }
-    ws.set_freeze_panes(row_index, 0)?;
+    ws.freeze_rows(row_index)?;
 
     let numbered_rows = table.columns.first() == Some(&"序号");
     for row in &table.rows {
@@ -618,32 +646,25 @@ fn write_table_sheet(ws: &mut Worksheet, table: &Table, c: &Checked, f: &Formats
             .iter()
             .enumerate()
             .position(|(i, cell)| matches!(cell, Cell::Text(s) if !(i == 0 && numbered_rows)));
-        let text_format = &f.text[0];
         for (col, cell) in (0u16..).zip(&row.cells) {
             match cell {
-                Cell::Text(s) if col == 0 && numbered_rows => {
-                    ws.write_string_with_format(row_index, col, s, &f.numbering)?;
+                Cell::Text(text) if col == 0 && numbered_rows => {
+                    ws.write(row_index, col, text.as_str(), s.numbering)?;
                 }
-                Cell::Text(s) => {
+                Cell::Text(text) => {
                     let indent = if label == Some(usize::from(col)) { row.indent } else { 0 };
-                    ws.write_string_with_format(row_index, col, s, &f.text[usize::from(indent).min(2)])?;
+                    ws.write(row_index, col, text.as_str(), s.text[usize::from(indent).min(2)])?;
                 }
                 Cell::Amount(figure) if figure.shown.is_zero() => {
-                    ws.write_blank(row_index, col, &f.amount)?;
+                    ws.write(row_index, col, Value::Blank, s.amount)?;
                 }
                 Cell::Amount(figure) => {
-                    // The one place an amount becomes binary floating point:
-                    // the shown 万元 figure has two decimals, and the nearest
-                    // f64 prints back as exactly those two decimals (Excel
-                    // keeps 15 significant digits, far more than any budget
-                    // figure needs), shown through the `0.00` format. Sums
-                    // are never made from these numbers here; the exact
-                    // figures are in the CSV and JSON downloads.
-                    let value = figure.shown.to_f64().unwrap_or_default();
-                    ws.write_number_with_format(row_index, col, value, &f.amount)?;
+                    // The exact 万元 figure, written as its decimal text;
+                    // the `0.00` format shows its two decimals.
+                    ws.write(row_index, col, figure.shown, s.amount)?;
                 }
                 Cell::Blank => {
-                    ws.write_blank(row_index, col, text_format)?;
+                    ws.write(row_index, col, Value::Blank, s.text[0])?;
                 }
             }
             if let Some(width) = widths.get_mut(usize::from(col)) {
@@ -652,31 +673,37 @@ fn write_table_sheet(ws: &mut Worksheet, table: &Table, c: &Checked, f: &Formats
                 } else {
                     0
                 };
-                *width = (*width).max(display_width(&cell.display()) + indent);
+                let shown = match cell {
+                    Cell::Text(text) => display_width(text),
+                    // Digits, sign and point: all one wide.
+                    Cell::Amount(figure) => amount_width(figure.shown),
+                    Cell::Blank => 0,
+                };
+                *width = (*width).max(shown + indent);
             }
         }
         row_index += 1;
     }
 
     if let Some(note) = &table.note {
-        write_across(ws, row_index, 0, last, note, &f.note)?;
+        write_across(ws, row_index, 0, last, note.as_str(), s.note)?;
     }
     for (col, width) in (0u16..).zip(&widths) {
         // Padding of two; wide columns wrap their header instead of growing.
         let width = (*width + 2).clamp(6, 48);
-        ws.set_column_width(col, width as f64)?;
+        ws.set_column_width(col, u16::try_from(width).unwrap_or(48))?;
     }
     if columns > 6 {
         ws.set_landscape();
     }
-    ws.set_print_fit_to_pages(1, 0);
+    ws.fit_to_width();
     Ok(())
 }
 
 /// An .xlsx workbook with the nine tables as sheets (named by [`sheet_name`]),
 /// each with a title row, the unit / 预算年度 / 单位 line, the header, the 栏次
 /// row, the data (amounts as numbers formatted `0.00`, zero cells empty) and
-/// the note row.
+/// the note row. Written by gongkai's own [`crate::ooxml::xlsx`] writer.
 ///
 /// Deterministic: the document's creation (and modification) date is fixed
 /// to 1 January of the budget year, and the zip entries carry a fixed time,
@@ -689,21 +716,17 @@ pub fn workbook_xlsx(c: &Checked) -> Result<Vec<u8>, DownloadError> {
             year: u.year,
         });
     }
-    let mut workbook = Workbook::new();
-    // rust_xlsxwriter stamps the current time unless a creation date is set.
-    let created = ExcelDateTime::from_ymd(u.year, 1, 1)?;
-    let properties = DocProperties::new()
-        .set_title(format!("{}{}年部门预算", u.name, u.year))
-        .set_author(&u.name)
-        .set_creation_datetime(&created);
-    workbook.set_properties(&properties);
-    let formats = Formats::new();
+    let mut workbook = Workbook::new(Properties {
+        title: format!("{}{}年部门预算", u.name, u.year),
+        author: u.name.clone(),
+        created: (u.year, 1, 1),
+    });
+    let styles = Styles::new(&mut workbook);
     for table in &c.derived.tables {
-        let ws = workbook.add_worksheet();
-        ws.set_name(sheet_name(table.id))?;
-        write_table_sheet(ws, table, c, &formats)?;
+        let ws = workbook.add_worksheet(sheet_name(table.id))?;
+        write_table_sheet(ws, table, c, &styles)?;
     }
-    Ok(workbook.save_to_buffer()?)
+    Ok(workbook.save()?)
 }
 
 // ---------------------------------------------------------------------------
@@ -938,4 +961,34 @@ pub fn open_data(summaries: &[super::Summary]) -> Vec<OutputFile> {
             bytes: csv.into_bytes(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Figure;
+
+    #[test]
+    fn amount_width_is_the_printed_width() {
+        for text in [
+            "0",
+            "0.00",
+            "0.01",
+            "-0.5",
+            "9.99",
+            "10",
+            "2100.32",
+            "-123456789.1",
+            "99999999999.99",
+        ] {
+            let amount: Decimal = text.parse().unwrap();
+            let yuan = crate::amount::Amount::exact_yuan(amount * Decimal::from(10_000));
+            let printed = Cell::Amount(Figure::derived(yuan)).display();
+            assert_eq!(
+                amount_width(amount),
+                printed.chars().count(),
+                "{text} prints {printed:?}"
+            );
+        }
+    }
 }

@@ -28,11 +28,7 @@
 //! The output is deterministic: the same Markdown and [`DocxMeta`] always
 //! give the same bytes.
 
-use std::io::{Cursor, Write};
-
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// Document properties written to `docProps/core.xml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,22 +80,8 @@ pub fn markdown_to_docx(markdown: &str, meta: &DocxMeta) -> Result<Vec<u8>, Docx
         ("word/footer1.xml", FOOTER_XML.to_string()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
     ];
-    // Small parts are stored: starting a deflate stream costs more than it
-    // saves on a few hundred bytes. Large parts use the fast level.
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::DEFAULT)
-        .unix_permissions(0o644);
-    let deflated = stored
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, content) in &parts {
-        let options = if content.len() > 16 * 1024 { deflated } else { stored };
-        zip.start_file(*name, options)?;
-        zip.write_all(content.as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
+    // Small parts stored, large ones deflated at the fast level.
+    Ok(crate::ooxml::zip_package(&parts)?)
 }
 
 // ---------------------------------------------------------------------------
