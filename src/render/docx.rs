@@ -21,7 +21,7 @@
 //! | `#####`, `######` | `Heading4`: 仿宋 bold 16 pt |
 //! | paragraph | `Normal` |
 //! | `注：…` right after a table | `Note`: 宋体 10.5 pt |
-//! | pipe table | `TableGrid` table, cells in `TableText` |
+//! | pipe table | `TableGrid` table; header cells in `TableHeader` (centred, bold), amounts in `TableNumber` (right), other cells in `TableText` (left; `TableTextCenter` / `TableTextRight` for a column aligned in the Markdown) |
 //! | `<!-- pagebreak -->` | page break |
 //!
 //! Any other raw HTML is dropped (an inline `<br>` becomes a line break).
@@ -639,34 +639,33 @@ fn rfonts(east_asia: &str) -> String {
 
 /// Run properties added on top of the paragraph style.
 #[derive(Debug, Clone, Copy, Default)]
-struct RunProps {
-    bold: bool,
-    /// Half-points.
-    size: Option<u32>,
+struct RunProps<'a> {
+    /// The paragraph style is bold already: bold text needs nothing more.
+    style_bold: bool,
+    /// Further direct run properties, inner XML of `w:rPr` that goes after
+    /// bold and italic (the font size of a small table).
+    extra: &'a str,
 }
 
-fn run(out: &mut String, text: &str, fmt: Format, base: RunProps) {
+fn run(out: &mut String, text: &str, fmt: Format, base: RunProps<'_>) {
     out.push_str("<w:r>");
-    let mut rpr = String::new();
-    if fmt.bold || base.bold {
-        rpr.push_str("<w:b/><w:bCs/>");
-    }
-    if fmt.italic {
-        rpr.push_str("<w:i/><w:iCs/>");
-    }
-    if let Some(sz) = base.size {
-        rpr.push_str(&format!("<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>"));
-    }
-    if !rpr.is_empty() {
+    let bold = fmt.bold && !base.style_bold;
+    if bold || fmt.italic || !base.extra.is_empty() {
         out.push_str("<w:rPr>");
-        out.push_str(&rpr);
+        if bold {
+            out.push_str("<w:b/><w:bCs/>");
+        }
+        if fmt.italic {
+            out.push_str("<w:i/><w:iCs/>");
+        }
+        out.push_str(base.extra);
         out.push_str("</w:rPr>");
     }
     write_text(out, text);
     out.push_str("</w:r>");
 }
 
-fn runs(out: &mut String, inlines: &[Inline], base: RunProps) {
+fn runs(out: &mut String, inlines: &[Inline], base: RunProps<'_>) {
     for (i, inline) in inlines.iter().enumerate() {
         match inline {
             Inline::Text(t, fmt) => run(out, t, *fmt, base),
@@ -690,7 +689,7 @@ fn runs(out: &mut String, inlines: &[Inline], base: RunProps) {
     }
 }
 
-fn paragraph(out: &mut String, ppr: &str, inlines: &[Inline], base: RunProps) {
+fn paragraph(out: &mut String, ppr: &str, inlines: &[Inline], base: RunProps<'_>) {
     out.push_str("<w:p><w:pPr>");
     out.push_str(ppr);
     out.push_str("</w:pPr>");
@@ -977,6 +976,27 @@ fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> V
     widths
 }
 
+/// Paragraph style of a table cell: header cells are centred and bold,
+/// amounts right-aligned, other text as the Markdown column says (left by
+/// default). Each style carries its alignment and weight (see
+/// [`styles_xml`]), so a cell repeats none of it.
+fn cell_style(header: bool, amount: bool, align: Option<&Alignment>) -> &'static str {
+    if header {
+        "TableHeader"
+    } else if amount {
+        "TableNumber"
+    } else {
+        match align {
+            Some(Alignment::Center) => "TableTextCenter",
+            Some(Alignment::Right) => "TableTextRight",
+            _ => "TableText",
+        }
+    }
+}
+
+/// A table in style `TableGrid` (borders, cell margins, cells centred
+/// vertically), fixed layout on a grid of the computed column widths; each
+/// cell one paragraph in its [`cell_style`].
 fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(aligns.len());
     if columns == 0 {
@@ -990,7 +1010,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         "<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
     ));
     out.push_str(&format!(
-        "<w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
+        "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
          <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr>"
     ));
     out.push_str("<w:tblGrid>");
@@ -998,6 +1018,14 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     out.push_str("</w:tblGrid>");
+    // The size of a small table goes on each run, not into the cell styles:
+    // the paragraph mark keeps the 10.5 pt of `TableText`, as it always had,
+    // and Word counts the mark in the height of a cell's last line.
+    let size_rpr = if size == 21 {
+        String::new()
+    } else {
+        format!("<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>")
+    };
     // 科目编码 and the like are identifiers, not amounts: kept left.
     let code_column: Vec<bool> = (0..columns)
         .map(|c| {
@@ -1015,33 +1043,22 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
             out.push_str("<w:tblHeader/>");
         }
         out.push_str("</w:trPr>");
-        for (c, width) in widths.iter().enumerate() {
+        for (c, code) in code_column.iter().enumerate() {
             let cell = row.cells.get(c).unwrap_or(&empty);
-            let text = inline_text(cell);
-            let jc = if row.header {
-                "center"
-            } else if is_number(&text) && !code_column[c] {
-                "right"
-            } else {
-                match aligns.get(c) {
-                    Some(Alignment::Center) => "center",
-                    Some(Alignment::Right) => "right",
-                    _ => "left",
-                }
-            };
-            out.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
-            ));
-            paragraph(
+            let amount = !row.header && !code && is_number(&inline_text(cell));
+            let style = cell_style(row.header, amount, aligns.get(c));
+            out.push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"");
+            out.push_str(style);
+            out.push_str("\"/></w:pPr>");
+            runs(
                 out,
-                &format!("{}<w:jc w:val=\"{jc}\"/>", pstyle("TableText")),
                 cell,
                 RunProps {
-                    bold: row.header,
-                    size: (size != 21).then_some(size),
+                    style_bold: row.header,
+                    extra: &size_rpr,
                 },
             );
-            out.push_str("</w:tc>");
+            out.push_str("</w:p></w:tc>");
         }
         out.push_str("</w:tr>");
     }
@@ -1244,6 +1261,37 @@ fn styles_xml() -> String {
             &format!("{SINGLE}{NO_INDENT}<w:jc w:val=\"left\"/>"),
             &format!("{}{}", rfonts("宋体"), size(21)),
         ),
+        // Table cells by role: the alignment and weight a cell would
+        // otherwise repeat. Sizes below 10.5 pt stay on the runs (see
+        // `table`).
+        paragraph_style(
+            "TableHeader",
+            "Table Header",
+            Some("TableText"),
+            "<w:jc w:val=\"center\"/>",
+            bold,
+        ),
+        paragraph_style(
+            "TableNumber",
+            "Table Number",
+            Some("TableText"),
+            "<w:jc w:val=\"right\"/>",
+            "",
+        ),
+        paragraph_style(
+            "TableTextCenter",
+            "Table Text Center",
+            Some("TableText"),
+            "<w:jc w:val=\"center\"/>",
+            "",
+        ),
+        paragraph_style(
+            "TableTextRight",
+            "Table Text Right",
+            Some("TableText"),
+            "<w:jc w:val=\"right\"/>",
+            "",
+        ),
         paragraph_style(
             "Note",
             "Table Note",
@@ -1279,7 +1327,8 @@ fn styles_xml() -> String {
     xml.push_str(&format!(
         "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:basedOn w:val=\"TableNormal\"/><w:uiPriority w:val=\"59\"/>\
          <w:pPr>{SINGLE}{NO_INDENT}</w:pPr><w:rPr>{}{}</w:rPr>\
-         <w:tblPr><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr></w:style>",
+         <w:tblPr><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr>\
+         <w:tcPr><w:vAlign w:val=\"center\"/></w:tcPr></w:style>",
         rfonts("宋体"),
         size(21)
     ));
