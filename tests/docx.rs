@@ -661,3 +661,21 @@ fn header_cells_are_bold_and_amounts_right_aligned_through_the_style_chain() {
         }
     }
 }
+
+#[test]
+fn space_is_preserved_only_where_it_would_be_lost() {
+    let bytes = markdown_to_docx("Budget\nreport a  b\n\n| x |\n| --- |\n| 12.50 |", &meta()).expect("renders");
+    let entries = unzip(&bytes);
+    let xml = part(&entries, "word/document.xml");
+    assert!(xml.contains("<w:t>Budget</w:t>"), "{xml}");
+    assert!(
+        xml.contains("<w:t xml:space=\"preserve\"> </w:t>"),
+        "the soft break's space"
+    );
+    assert!(
+        xml.contains("<w:t xml:space=\"preserve\">report a  b</w:t>"),
+        "two spaces in a row"
+    );
+    assert!(xml.contains("<w:t>12.50</w:t>"));
+    assert_eq!(parse_xml(xml).all_text(), "Budget report a  bx12.50");
+}

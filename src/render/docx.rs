@@ -611,6 +611,8 @@ fn allowed_char(c: char) -> bool {
 }
 
 /// Run content: `w:t` for text, `w:tab` for tabs, `w:br` for newlines.
+/// `xml:space="preserve"` only where white space would otherwise be lost:
+/// at either end of the text, or two spaces in a row.
 fn write_text(out: &mut String, text: &str) {
     let mut pieces = text.split('\n').peekable();
     while let Some(line) = pieces.next() {
@@ -619,11 +621,16 @@ fn write_text(out: &mut String, text: &str) {
                 out.push_str("<w:tab/>");
             }
             let part = esc(&part.replace('\r', ""));
-            if !part.is_empty() {
-                out.push_str("<w:t xml:space=\"preserve\">");
-                out.push_str(&part);
-                out.push_str("</w:t>");
+            if part.is_empty() {
+                continue;
             }
+            if part.starts_with(char::is_whitespace) || part.ends_with(char::is_whitespace) || part.contains("  ") {
+                out.push_str("<w:t xml:space=\"preserve\">");
+            } else {
+                out.push_str("<w:t>");
+            }
+            out.push_str(&part);
+            out.push_str("</w:t>");
         }
         if pieces.peek().is_some() {
             out.push_str("<w:br/>");
