@@ -264,8 +264,18 @@ fn sample_document_has_parts_text_tables_and_page_layout() {
     let tbl_w = doc.find("w:tblW");
     assert_eq!(tbl_w[0].get("w:type").map(String::as_str), Some("pct"));
     assert_eq!(tbl_w[0].get("w:w").map(String::as_str), Some("5000"));
-    let borders = doc.find("w:insideV");
-    assert_eq!(borders[0].get("w:val").map(String::as_str), Some("single"));
+    // Borders come from the table style.
+    assert_eq!(doc.count("w:tblBorders"), 0);
+    let styles = parse_xml(part(&entries, "word/styles.xml"));
+    for side in ["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"] {
+        let borders = styles.find(side);
+        assert!(
+            borders
+                .iter()
+                .any(|b| b.get("w:val").map(String::as_str) == Some("single")),
+            "{side} border"
+        );
+    }
     let numbers = doc
         .find("w:pStyle")
         .iter()

@@ -1001,9 +1001,9 @@ fn cell_style(header: bool, amount: bool, align: Option<&Alignment>) -> &'static
     }
 }
 
-/// A table in style `TableGrid` (borders, cell margins, cells centred
-/// vertically), fixed layout on a grid of the computed column widths; each
-/// cell one paragraph in its [`cell_style`].
+/// A table in style `TableGrid` (single borders, cells centred vertically),
+/// with the cell margins of its size, fixed layout on a grid of the computed
+/// column widths; each cell one paragraph in its [`cell_style`].
 fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(aligns.len());
     if columns == 0 {
@@ -1011,11 +1011,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     }
     let (size, margin) = table_font(columns, rows.len());
     let widths = column_widths(rows, columns, size, margin);
-    let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
     out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>");
-    out.push_str(&format!(
-        "<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
-    ));
     out.push_str(&format!(
         "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
          <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr>"
