@@ -264,14 +264,24 @@ fn sample_document_has_parts_text_tables_and_page_layout() {
     let tbl_w = doc.find("w:tblW");
     assert_eq!(tbl_w[0].get("w:type").map(String::as_str), Some("pct"));
     assert_eq!(tbl_w[0].get("w:w").map(String::as_str), Some("5000"));
-    let borders = doc.find("w:insideV");
-    assert_eq!(borders[0].get("w:val").map(String::as_str), Some("single"));
-    let right = doc
-        .find("w:jc")
+    // Borders come from the table style.
+    assert_eq!(doc.count("w:tblBorders"), 0);
+    let styles = parse_xml(part(&entries, "word/styles.xml"));
+    for side in ["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"] {
+        let borders = styles.find(side);
+        assert!(
+            borders
+                .iter()
+                .any(|b| b.get("w:val").map(String::as_str) == Some("single")),
+            "{side} border"
+        );
+    }
+    let numbers = doc
+        .find("w:pStyle")
         .iter()
-        .filter(|a| a.get("w:val").map(String::as_str) == Some("right"))
+        .filter(|a| a.get("w:val").map(String::as_str) == Some("TableNumber"))
         .count();
-    assert_eq!(right, 3, "the three amounts are right-aligned");
+    assert_eq!(numbers, 3, "the three amounts are in the right-aligned style");
 
     // Page break, A4, GB/T 9704 margins, footer with a PAGE field.
     let page_breaks = doc
@@ -452,12 +462,230 @@ fn codes_stay_left_and_hard_breaks_are_breaks() {
     let doc = document(
         "| 科目编码 | 科目名称 | 合计 |\n| --- | --- | --- |\n| 2010101 | 行政运行 | 1530.12 |\n\n第一行  \n第二行",
     );
-    let aligns: Vec<&str> = doc
-        .find("w:jc")
+    let styles: Vec<&str> = doc
+        .find("w:pStyle")
         .iter()
         .filter_map(|a| a.get("w:val").map(String::as_str))
+        .filter(|s| s.starts_with("Table"))
         .collect();
     // Header cells centred, then code left, name left, amount right.
-    assert_eq!(aligns[aligns.len() - 3..], ["left", "left", "right"], "{aligns:?}");
+    assert_eq!(
+        styles,
+        [
+            "TableHeader",
+            "TableHeader",
+            "TableHeader",
+            "TableText",
+            "TableText",
+            "TableNumber"
+        ],
+        "{styles:?}"
+    );
     assert_eq!(doc.count("w:br"), 1);
+}
+
+/// A paragraph style's own alignment and weight, and its parent.
+#[derive(Debug, Default)]
+struct StyleDef {
+    based_on: Option<String>,
+    jc: Option<String>,
+    bold: Option<bool>,
+}
+
+/// `w:b` and the like: on unless `w:val` says 0 / false / off.
+fn toggle(attrs: &HashMap<String, String>) -> bool {
+    !matches!(attrs.get("w:val").map(String::as_str), Some("0" | "false" | "off"))
+}
+
+/// The paragraph styles of `word/styles.xml` by id.
+fn paragraph_styles(xml: &str) -> HashMap<String, StyleDef> {
+    let mut styles = HashMap::new();
+    let mut reader = Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut current: Option<(String, StyleDef)> = None;
+    loop {
+        let (e, empty) = match reader.read_event().expect("well-formed styles") {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                if path.pop().as_deref() == Some("w:style")
+                    && let Some((id, def)) = current.take()
+                {
+                    styles.insert(id, def);
+                }
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let (name, attrs) = element(&e);
+        let parent = path.last().map(String::as_str);
+        match (name.as_str(), parent) {
+            ("w:style", _) if attrs.get("w:type").map(String::as_str) == Some("paragraph") => {
+                current = attrs.get("w:styleId").map(|id| (id.clone(), StyleDef::default()));
+            }
+            ("w:basedOn", Some("w:style")) => {
+                if let Some((_, def)) = current.as_mut() {
+                    def.based_on = attrs.get("w:val").cloned();
+                }
+            }
+            ("w:jc", Some("w:pPr")) => {
+                if let Some((_, def)) = current.as_mut() {
+                    def.jc = attrs.get("w:val").cloned();
+                }
+            }
+            ("w:b", Some("w:rPr")) => {
+                if let Some((_, def)) = current.as_mut() {
+                    def.bold = Some(toggle(&attrs));
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            path.push(name);
+        }
+    }
+    styles
+}
+
+/// A property as the style chain resolves it: the nearest style that sets it.
+fn resolve<T: Clone>(styles: &HashMap<String, StyleDef>, id: &str, get: impl Fn(&StyleDef) -> Option<T>) -> Option<T> {
+    let mut id = Some(id.to_string());
+    for _ in 0..16 {
+        let def = styles.get(id.as_deref()?)?;
+        if let Some(v) = get(def) {
+            return Some(v);
+        }
+        id = def.based_on.clone();
+    }
+    None
+}
+
+/// One table cell of `word/document.xml` as Word would format it.
+#[derive(Debug, Default)]
+struct Cell {
+    text: String,
+    style: Option<String>,
+    /// `w:jc` set on the paragraph itself.
+    direct_jc: Option<String>,
+    /// `w:b` set on each run, `None` where a run leaves it to the style.
+    run_bold: Vec<Option<bool>>,
+}
+
+fn cells(xml: &str) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::new();
+    let mut reader = Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        let (e, empty) = match reader.read_event().expect("well-formed document") {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                path.pop();
+                continue;
+            }
+            Event::Text(t) => {
+                if path.last().map(String::as_str) == Some("w:t")
+                    && let Some(cell) = out.last_mut()
+                {
+                    cell.text.push_str(&t.decode().expect("utf-8"));
+                }
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let (name, attrs) = element(&e);
+        let parent = path.last().map(String::as_str);
+        let in_cell = path.iter().any(|p| p == "w:tc");
+        match (name.as_str(), parent) {
+            ("w:tc", _) => out.push(Cell::default()),
+            ("w:pStyle", Some("w:pPr")) if in_cell => {
+                if let Some(cell) = out.last_mut() {
+                    cell.style = attrs.get("w:val").cloned();
+                }
+            }
+            ("w:jc", Some("w:pPr")) if in_cell => {
+                if let Some(cell) = out.last_mut() {
+                    cell.direct_jc = attrs.get("w:val").cloned();
+                }
+            }
+            ("w:r", _) if in_cell => {
+                if let Some(cell) = out.last_mut() {
+                    cell.run_bold.push(None);
+                }
+            }
+            ("w:b", Some("w:rPr")) if in_cell && path.iter().any(|p| p == "w:r") => {
+                if let Some(b) = out.last_mut().and_then(|c| c.run_bold.last_mut()) {
+                    *b = Some(toggle(&attrs));
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            path.push(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn header_cells_are_bold_and_amounts_right_aligned_through_the_style_chain() {
+    // 10.5 pt, 9 pt and 7.5 pt tables alike.
+    for (columns, rows) in [(3, 10), (8, 40), (12, 40)] {
+        let mut markdown = String::from("|");
+        for c in 0..columns {
+            markdown.push_str(&format!(" 栏目{c} |"));
+        }
+        markdown.push_str("\n|");
+        markdown.push_str(&" --- |".repeat(columns));
+        for r in 0..rows {
+            markdown.push_str("\n| 项目 |");
+            for c in 1..columns {
+                markdown.push_str(&format!(" {r}{c}.50 |"));
+            }
+        }
+        let entries = unzip(&markdown_to_docx(&markdown, &meta()).expect("renders"));
+        let styles = paragraph_styles(part(&entries, "word/styles.xml"));
+        let cells = cells(part(&entries, "word/document.xml"));
+        assert_eq!(cells.len(), columns * (rows + 1));
+        for (i, cell) in cells.iter().enumerate() {
+            let style = cell.style.as_deref().unwrap_or("Normal");
+            let jc = cell
+                .direct_jc
+                .clone()
+                .or_else(|| resolve(&styles, style, |d| d.jc.clone()));
+            let style_bold = resolve(&styles, style, |d| d.bold).unwrap_or(false);
+            let bold = cell.run_bold.iter().all(|b| b.unwrap_or(style_bold));
+            let header = i < columns;
+            if header {
+                assert!(bold, "header cell {:?} ({style}) is not bold", cell.text);
+                assert_eq!(jc.as_deref(), Some("center"), "header cell {:?}", cell.text);
+            } else if i % columns == 0 {
+                assert_eq!(jc.as_deref(), Some("left"), "text cell {:?}", cell.text);
+                assert!(!bold, "text cell {:?} is bold", cell.text);
+            } else {
+                assert_eq!(jc.as_deref(), Some("right"), "amount {:?} ({style})", cell.text);
+                assert!(!bold, "amount {:?} is bold", cell.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn space_is_preserved_only_where_it_would_be_lost() {
+    let bytes = markdown_to_docx("Budget\nreport a  b\n\n| x |\n| --- |\n| 12.50 |", &meta()).expect("renders");
+    let entries = unzip(&bytes);
+    let xml = part(&entries, "word/document.xml");
+    assert!(xml.contains("<w:t>Budget</w:t>"), "{xml}");
+    assert!(
+        xml.contains("<w:t xml:space=\"preserve\"> </w:t>"),
+        "the soft break's space"
+    );
+    assert!(
+        xml.contains("<w:t xml:space=\"preserve\">report a  b</w:t>"),
+        "two spaces in a row"
+    );
+    assert!(xml.contains("<w:t>12.50</w:t>"));
+    assert_eq!(parse_xml(xml).all_text(), "Budget report a  bx12.50");
 }

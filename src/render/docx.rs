@@ -21,12 +21,14 @@
 //! | `#####`, `######` | `Heading4`: 仿宋 bold 16 pt |
 //! | paragraph | `Normal` |
 //! | `注：…` right after a table | `Note`: 宋体 10.5 pt |
-//! | pipe table | `TableGrid` table, cells in `TableText` |
+//! | pipe table | `TableGrid` table; header cells in `TableHeader` (centred, bold), amounts in `TableNumber` (right), other cells in `TableText` (left; `TableTextCenter` / `TableTextRight` for a column aligned in the Markdown) |
 //! | `<!-- pagebreak -->` | page break |
 //!
 //! Any other raw HTML is dropped (an inline `<br>` becomes a line break).
 //! The output is deterministic: the same Markdown and [`DocxMeta`] always
 //! give the same bytes.
+
+use std::borrow::Cow;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -66,7 +68,9 @@ pub fn markdown_to_docx(markdown: &str, meta: &DocxMeta) -> Result<Vec<u8>, Docx
         return Err(DocxError::InvalidCreated(meta.created.clone()));
     }
     let blocks = parse(markdown);
-    let document = render_document(&blocks);
+    // The XML is some six times the Markdown; room to spare costs nothing
+    // until it is written.
+    let document = render_document(&blocks, markdown.len() * 8 + 4096);
 
     let parts: [(&str, String); 10] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
@@ -137,6 +141,16 @@ enum Block {
         rows: Vec<TableRow>,
     },
     PageBreak,
+}
+
+/// The text of some inlines, borrowed when they are one text run (most
+/// table cells).
+fn cell_text(inlines: &[Inline]) -> Cow<'_, str> {
+    match inlines {
+        [] => Cow::Borrowed(""),
+        [Inline::Text(t, _)] => Cow::Borrowed(t),
+        _ => Cow::Owned(inline_text(inlines)),
+    }
 }
 
 fn inline_text(inlines: &[Inline]) -> String {
@@ -471,7 +485,7 @@ fn parse(markdown: &str) -> Vec<Block> {
 fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
     if !inlines
         .iter()
-        .any(|i| matches!(i, Inline::Text(t, _) if t.matches("**").count() >= 2))
+        .any(|i| matches!(i, Inline::Text(t, _) if t.contains('*') && t.matches("**").count() >= 2))
     {
         return;
     }
@@ -573,43 +587,79 @@ fn is_note(s: &str) -> bool {
 /// as well as C1 controls and DEL.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if allowed_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    push_esc(&mut out, s, false);
     out
 }
 
-fn allowed_char(c: char) -> bool {
-    !matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F | 0xFFFE | 0xFFFF)
+/// Appends `s` escaped as [`esc`] does, copying the stretches that need no
+/// change in one go; `drop_cr` also drops carriage returns.
+fn push_esc(out: &mut String, s: &str, drop_cr: bool) {
+    let bytes = s.as_bytes();
+    // `start..i` is the stretch still to copy. It only ever ends before an
+    // ASCII byte or the first byte of a character, so it is valid UTF-8.
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (len, replacement) = match b {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'"' => (1, "&quot;"),
+            b'\'' => (1, "&apos;"),
+            b'\r' if drop_cr => (1, ""),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0x00..=0x1F | 0x7F => (1, ""),
+            // C1 controls: U+0080..U+009F.
+            0xC2 if bytes.get(i + 1).is_some_and(|c| (0x80..=0x9F).contains(c)) => (2, ""),
+            // U+FFFE, U+FFFF.
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => (3, ""),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push_str(replacement);
+        i += len;
+        start = i;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
 }
 
 /// Run content: `w:t` for text, `w:tab` for tabs, `w:br` for newlines.
-fn write_text(out: &mut String, text: &str) {
-    let mut pieces = text.split('\n').peekable();
-    while let Some(line) = pieces.next() {
-        for (i, part) in line.split('\t').enumerate() {
-            if i > 0 {
-                out.push_str("<w:tab/>");
+/// `xml:space="preserve"` only where white space would otherwise be lost:
+/// at either end of the text, or two spaces in a row.
+fn write_text(out: &mut String, mut text: &str) {
+    loop {
+        let cut = text.bytes().position(|b| b == b'\n' || b == b'\t');
+        let part = cut.and_then(|c| text.get(..c)).unwrap_or(text);
+        let open = out.len();
+        out.push_str("<w:t>");
+        let start = out.len();
+        push_esc(out, part, true);
+        let written = &out[start..];
+        if written.is_empty() {
+            out.truncate(open);
+        } else {
+            if written.starts_with(char::is_whitespace)
+                || written.ends_with(char::is_whitespace)
+                || written.contains("  ")
+            {
+                // Rare: moving the text a few bytes costs less than a second pass.
+                out.insert_str(open + "<w:t".len(), " xml:space=\"preserve\"");
             }
-            let part = esc(&part.replace('\r', ""));
-            if !part.is_empty() {
-                out.push_str("<w:t xml:space=\"preserve\">");
-                out.push_str(&part);
-                out.push_str("</w:t>");
-            }
+            out.push_str("</w:t>");
         }
-        if pieces.peek().is_some() {
-            out.push_str("<w:br/>");
-        }
+        let Some(cut) = cut else { break };
+        out.push_str(if text.as_bytes().get(cut) == Some(&b'\t') {
+            "<w:tab/>"
+        } else {
+            "<w:br/>"
+        });
+        text = text.get(cut + 1..).unwrap_or_default();
     }
 }
 
@@ -621,34 +671,33 @@ fn rfonts(east_asia: &str) -> String {
 
 /// Run properties added on top of the paragraph style.
 #[derive(Debug, Clone, Copy, Default)]
-struct RunProps {
-    bold: bool,
-    /// Half-points.
-    size: Option<u32>,
+struct RunProps<'a> {
+    /// The paragraph style is bold already: bold text needs nothing more.
+    style_bold: bool,
+    /// Further direct run properties, inner XML of `w:rPr` that goes after
+    /// bold and italic (the font size of a small table).
+    extra: &'a str,
 }
 
-fn run(out: &mut String, text: &str, fmt: Format, base: RunProps) {
+fn run(out: &mut String, text: &str, fmt: Format, base: RunProps<'_>) {
     out.push_str("<w:r>");
-    let mut rpr = String::new();
-    if fmt.bold || base.bold {
-        rpr.push_str("<w:b/><w:bCs/>");
-    }
-    if fmt.italic {
-        rpr.push_str("<w:i/><w:iCs/>");
-    }
-    if let Some(sz) = base.size {
-        rpr.push_str(&format!("<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>"));
-    }
-    if !rpr.is_empty() {
+    let bold = fmt.bold && !base.style_bold;
+    if bold || fmt.italic || !base.extra.is_empty() {
         out.push_str("<w:rPr>");
-        out.push_str(&rpr);
+        if bold {
+            out.push_str("<w:b/><w:bCs/>");
+        }
+        if fmt.italic {
+            out.push_str("<w:i/><w:iCs/>");
+        }
+        out.push_str(base.extra);
         out.push_str("</w:rPr>");
     }
     write_text(out, text);
     out.push_str("</w:r>");
 }
 
-fn runs(out: &mut String, inlines: &[Inline], base: RunProps) {
+fn runs(out: &mut String, inlines: &[Inline], base: RunProps<'_>) {
     for (i, inline) in inlines.iter().enumerate() {
         match inline {
             Inline::Text(t, fmt) => run(out, t, *fmt, base),
@@ -672,16 +721,20 @@ fn runs(out: &mut String, inlines: &[Inline], base: RunProps) {
     }
 }
 
-fn paragraph(out: &mut String, ppr: &str, inlines: &[Inline], base: RunProps) {
+/// A paragraph in style `style`; `ppr` is more of its `w:pPr`.
+fn paragraph(out: &mut String, style: &str, ppr: &str, inlines: &[Inline], base: RunProps<'_>) {
     out.push_str("<w:p><w:pPr>");
+    push_pstyle(out, style);
     out.push_str(ppr);
     out.push_str("</w:pPr>");
     runs(out, inlines, base);
     out.push_str("</w:p>");
 }
 
-fn pstyle(id: &str) -> String {
-    format!("<w:pStyle w:val=\"{id}\"/>")
+fn push_pstyle(out: &mut String, id: &str) {
+    out.push_str("<w:pStyle w:val=\"");
+    out.push_str(id);
+    out.push_str("\"/>");
 }
 
 // ---------------------------------------------------------------------------
@@ -745,50 +798,56 @@ fn roles(blocks: &[Block]) -> Vec<Role> {
     roles
 }
 
-fn render_document(blocks: &[Block]) -> String {
+/// `word/document.xml`, written into one buffer of about `capacity` bytes.
+fn render_document(blocks: &[Block], capacity: usize) -> String {
     let roles = roles(blocks);
-    let mut body = String::new();
+    let mut out = String::with_capacity(capacity);
+    out.push_str(XML_DECL);
+    out.push_str("<w:document xmlns:w=\"");
+    out.push_str(NS_W);
+    out.push_str("\" xmlns:r=\"");
+    out.push_str(NS_R);
+    out.push_str("\"><w:body>");
+    let body = &mut out;
     let mut i = 0;
     while i < blocks.len() {
         match (&blocks[i], roles[i]) {
             (Block::Heading { inlines, .. }, Role::Styled(style)) => {
-                paragraph(&mut body, &pstyle(style), inlines, RunProps::default());
+                paragraph(body, style, "", inlines, RunProps::default());
             }
             (Block::Heading { inlines, .. }, _) => {
-                paragraph(&mut body, &pstyle("TableTitle"), inlines, RunProps::default());
+                paragraph(body, "TableTitle", "", inlines, RunProps::default());
             }
             (Block::Paragraph { .. }, Role::Meta) => {
                 let start = i;
                 while i + 1 < blocks.len() && roles[i + 1] == Role::Meta {
                     i += 1;
                 }
-                table_meta(&mut body, &blocks[start..=i]);
+                table_meta(body, &blocks[start..=i]);
             }
             (Block::Paragraph { inlines, .. }, role) => {
-                let style = match role {
-                    Role::Note => pstyle("Note"),
-                    Role::Plain => format!(
-                        "{}<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
-                        pstyle("Normal")
+                let (style, ppr) = match role {
+                    Role::Note => ("Note", ""),
+                    Role::Plain => (
+                        "Normal",
+                        "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
                     ),
-                    _ => pstyle("Normal"),
+                    _ => ("Normal", ""),
                 };
-                paragraph(&mut body, &style, inlines, RunProps::default());
+                paragraph(body, style, ppr, inlines, RunProps::default());
             }
-            (Block::Table { aligns, rows }, _) => table(&mut body, aligns, rows),
+            (Block::Table { aligns, rows }, _) => table(body, aligns, rows),
             (Block::PageBreak, _) => body.push_str(PAGE_BREAK),
         }
         i += 1;
     }
     // Word wants a paragraph after a final table, and at least one paragraph.
     if matches!(blocks.last(), None | Some(Block::Table { .. })) {
-        body.push_str("<w:p/>");
+        out.push_str("<w:p/>");
     }
-
-    format!(
-        "{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>{body}{}</w:body></w:document>",
-        sect_pr()
-    )
+    out.push_str(&sect_pr());
+    out.push_str("</w:body></w:document>");
+    out
 }
 
 /// A page break in a paragraph of its own, kept 1 pt high so the paragraph
@@ -858,7 +917,7 @@ fn table_meta(out: &mut String, blocks: &[Block]) {
     match tabs {
         Some(tabs) => {
             out.push_str("<w:p><w:pPr>");
-            out.push_str(&pstyle("TableMeta"));
+            push_pstyle(out, "TableMeta");
             out.push_str(&tabs);
             out.push_str("</w:pPr>");
             for (i, line) in lines.iter().enumerate() {
@@ -871,7 +930,7 @@ fn table_meta(out: &mut String, blocks: &[Block]) {
         }
         None => {
             for line in &lines {
-                paragraph(out, &pstyle("TableMeta"), line, base);
+                paragraph(out, "TableMeta", "", line, base);
             }
         }
     }
@@ -890,11 +949,11 @@ fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> V
     let mut minimum = vec![0u32; columns];
     for row in rows {
         for (c, cell) in row.cells.iter().enumerate().take(columns) {
-            let text = inline_text(cell);
+            let text = cell_text(cell);
             let mut nat = 0;
             let mut min = 0;
             for line in cell.split(|i| *i == Inline::Break) {
-                let line = inline_text(line);
+                let line = cell_text(line);
                 nat = nat.max(display_width(&line));
                 // Latin words and numbers do not break; CJK breaks anywhere.
                 for word in line.split(|c: char| c.is_whitespace() || is_wide(c)) {
@@ -959,6 +1018,27 @@ fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> V
     widths
 }
 
+/// Paragraph style of a table cell: header cells are centred and bold,
+/// amounts right-aligned, other text as the Markdown column says (left by
+/// default). Each style carries its alignment and weight (see
+/// [`styles_xml`]), so a cell repeats none of it.
+fn cell_style(header: bool, amount: bool, align: Option<&Alignment>) -> &'static str {
+    if header {
+        "TableHeader"
+    } else if amount {
+        "TableNumber"
+    } else {
+        match align {
+            Some(Alignment::Center) => "TableTextCenter",
+            Some(Alignment::Right) => "TableTextRight",
+            _ => "TableText",
+        }
+    }
+}
+
+/// A table in style `TableGrid` (single borders, cells centred vertically),
+/// with the cell margins of its size, fixed layout on a grid of the computed
+/// column widths; each cell one paragraph in its [`cell_style`].
 fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(aligns.len());
     if columns == 0 {
@@ -966,13 +1046,9 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     }
     let (size, margin) = table_font(columns, rows.len());
     let widths = column_widths(rows, columns, size, margin);
-    let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
     out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>");
     out.push_str(&format!(
-        "<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
-    ));
-    out.push_str(&format!(
-        "<w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
+        "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
          <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr>"
     ));
     out.push_str("<w:tblGrid>");
@@ -980,13 +1056,21 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     out.push_str("</w:tblGrid>");
+    // The size of a small table goes on each run, not into the cell styles:
+    // the paragraph mark keeps the 10.5 pt of `TableText`, as it always had,
+    // and Word counts the mark in the height of a cell's last line.
+    let size_rpr = if size == 21 {
+        String::new()
+    } else {
+        format!("<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>")
+    };
     // 科目编码 and the like are identifiers, not amounts: kept left.
     let code_column: Vec<bool> = (0..columns)
         .map(|c| {
             rows.iter().filter(|r| r.header).any(|r| {
                 r.cells
                     .get(c)
-                    .is_some_and(|h| ["编码", "代码", "编号"].iter().any(|k| inline_text(h).contains(k)))
+                    .is_some_and(|h| ["编码", "代码", "编号"].iter().any(|k| cell_text(h).contains(k)))
             })
         })
         .collect();
@@ -997,33 +1081,22 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
             out.push_str("<w:tblHeader/>");
         }
         out.push_str("</w:trPr>");
-        for (c, width) in widths.iter().enumerate() {
+        for (c, code) in code_column.iter().enumerate() {
             let cell = row.cells.get(c).unwrap_or(&empty);
-            let text = inline_text(cell);
-            let jc = if row.header {
-                "center"
-            } else if is_number(&text) && !code_column[c] {
-                "right"
-            } else {
-                match aligns.get(c) {
-                    Some(Alignment::Center) => "center",
-                    Some(Alignment::Right) => "right",
-                    _ => "left",
-                }
-            };
-            out.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
-            ));
-            paragraph(
+            let amount = !row.header && !code && is_number(&cell_text(cell));
+            let style = cell_style(row.header, amount, aligns.get(c));
+            out.push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"");
+            out.push_str(style);
+            out.push_str("\"/></w:pPr>");
+            runs(
                 out,
-                &format!("{}<w:jc w:val=\"{jc}\"/>", pstyle("TableText")),
                 cell,
                 RunProps {
-                    bold: row.header,
-                    size: (size != 21).then_some(size),
+                    style_bold: row.header,
+                    extra: &size_rpr,
                 },
             );
-            out.push_str("</w:tc>");
+            out.push_str("</w:p></w:tc>");
         }
         out.push_str("</w:tr>");
     }
@@ -1226,6 +1299,37 @@ fn styles_xml() -> String {
             &format!("{SINGLE}{NO_INDENT}<w:jc w:val=\"left\"/>"),
             &format!("{}{}", rfonts("宋体"), size(21)),
         ),
+        // Table cells by role: the alignment and weight a cell would
+        // otherwise repeat. Sizes below 10.5 pt stay on the runs (see
+        // `table`).
+        paragraph_style(
+            "TableHeader",
+            "Table Header",
+            Some("TableText"),
+            "<w:jc w:val=\"center\"/>",
+            bold,
+        ),
+        paragraph_style(
+            "TableNumber",
+            "Table Number",
+            Some("TableText"),
+            "<w:jc w:val=\"right\"/>",
+            "",
+        ),
+        paragraph_style(
+            "TableTextCenter",
+            "Table Text Center",
+            Some("TableText"),
+            "<w:jc w:val=\"center\"/>",
+            "",
+        ),
+        paragraph_style(
+            "TableTextRight",
+            "Table Text Right",
+            Some("TableText"),
+            "<w:jc w:val=\"right\"/>",
+            "",
+        ),
         paragraph_style(
             "Note",
             "Table Note",
@@ -1261,7 +1365,8 @@ fn styles_xml() -> String {
     xml.push_str(&format!(
         "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:basedOn w:val=\"TableNormal\"/><w:uiPriority w:val=\"59\"/>\
          <w:pPr>{SINGLE}{NO_INDENT}</w:pPr><w:rPr>{}{}</w:rPr>\
-         <w:tblPr><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr></w:style>",
+         <w:tblPr><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr>\
+         <w:tcPr><w:vAlign w:val=\"center\"/></w:tcPr></w:style>",
         rfonts("宋体"),
         size(21)
     ));
@@ -1369,5 +1474,74 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(esc("a&<>\"'\u{1}\u{b}\u{fffe}b"), "a&amp;&lt;&gt;&quot;&apos;b");
+    }
+
+    /// The byte-wise escaper against the rules applied one character at a
+    /// time: the bytes of C1 controls, U+FFFE / U+FFFF and their neighbours
+    /// (U+00A0, U+FFFD, U+FEFF) are where a slip would show.
+    #[test]
+    fn escaping_matches_the_rules_char_by_char() {
+        fn reference(s: &str, drop_cr: bool) -> String {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&apos;"),
+                    '\r' if drop_cr => {}
+                    '\t' | '\n' | '\r' => out.push(c),
+                    c if !matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F | 0xFFFE | 0xFFFF) => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        }
+        let alphabet = [
+            "a",
+            " ",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\t",
+            "\n",
+            "\r",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7e}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{ff}",
+            "中",
+            "\u{fefe}",
+            "\u{feff}",
+            "\u{fffd}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{10fffe}",
+        ];
+        // Every string of up to three pieces.
+        let mut samples = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = samples
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |a| format!("{s}{a}")))
+                .collect();
+            samples.extend(longer);
+        }
+        for sample in &samples {
+            for drop_cr in [false, true] {
+                let mut out = String::from("x");
+                push_esc(&mut out, sample, drop_cr);
+                assert_eq!(out, format!("x{}", reference(sample, drop_cr)), "{sample:?}");
+            }
+        }
     }
 }
