@@ -1,5 +1,7 @@
-//! `gongkai import` of an .xlsx: the zip package checks, calamine, the cell
-//! formatting, then the content back-end on what it read.
+//! `gongkai import` of an .xlsx: the zip package checks, gongkai's own
+//! SpreadsheetML reader (workbook, relationships, shared strings, number
+//! formats, cells) and the cell formatting, then the content back-end on
+//! what it read.
 //!
 //! Two kinds of input, so that mutations reach the sheet reader (the zip's
 //! CRC-32 rejects almost every mutation of a packaged part):

@@ -34,7 +34,7 @@
 
 use std::io::{Cursor, Read};
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
@@ -351,6 +351,20 @@ fn malformed(kind: &'static str, part: &str, e: &dyn std::fmt::Display) -> Forma
     }
 }
 
+/// The text of a character reference (`&#x4E2D;`) or one of XML's five
+/// predefined entities (`&amp;`); `None` for any other entity, which has no
+/// text here (no DTD is read).
+pub(super) fn resolve_reference(r: &BytesRef<'_>) -> Result<Option<String>, quick_xml::Error> {
+    Ok(match r.resolve_char_ref()? {
+        Some(c) => Some(c.to_string()),
+        None => r
+            .decode()
+            .ok()
+            .and_then(|name| quick_xml::escape::resolve_predefined_entity(&name))
+            .map(str::to_string),
+    })
+}
+
 /// The local name of a part's root element.
 pub(super) fn root_name(xml: &str) -> Option<String> {
     let mut reader = Reader::from_str(xml);
@@ -539,16 +553,7 @@ impl DocumentReader {
                     self.text(&text);
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        Ok(None) => r
-                            .decode()
-                            .ok()
-                            .and_then(|name| quick_xml::escape::resolve_predefined_entity(&name))
-                            .map(str::to_string),
-                        Err(e) => return Err(self.malformed(e)),
-                    };
-                    if let Some(s) = resolved {
+                    if let Some(s) = resolve_reference(&r).map_err(|e| self.malformed(e))? {
                         self.text(&s);
                     }
                 }

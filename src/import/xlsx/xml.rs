@@ -10,7 +10,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use super::KIND;
-use crate::import::docx::{FormatError, MAX_DEPTH};
+use crate::import::docx::{FormatError, MAX_DEPTH, resolve_reference};
 
 /// What the stream gives: elements by their start tag, ends, text.
 pub(super) enum Ev<'a> {
@@ -72,21 +72,10 @@ impl<'a> Xml<'a> {
                 }
                 Event::Text(t) => Ev::Text(t.xml10_content().map_err(|e| self.malformed(e))?),
                 Event::CData(t) => Ev::Text(t.decode().map_err(|e| self.malformed(e))?),
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        Ok(None) => r
-                            .decode()
-                            .ok()
-                            .and_then(|name| quick_xml::escape::resolve_predefined_entity(&name))
-                            .map(str::to_string),
-                        Err(e) => return Err(self.malformed(e)),
-                    };
-                    match resolved {
-                        Some(s) => Ev::Text(Cow::Owned(s)),
-                        None => continue,
-                    }
-                }
+                Event::GeneralRef(r) => match resolve_reference(&r).map_err(|e| self.malformed(e))? {
+                    Some(s) => Ev::Text(Cow::Owned(s)),
+                    None => continue,
+                },
                 Event::Eof => Ev::Eof,
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
             });
