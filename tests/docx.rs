@@ -279,7 +279,7 @@ fn sample_document_has_parts_text_tables_and_page_layout() {
     let numbers = doc
         .find("w:pStyle")
         .iter()
-        .filter(|a| a.get("w:val").map(String::as_str) == Some("TableNumber"))
+        .filter(|a| a.get("w:val").map(String::as_str) == Some("TN"))
         .count();
     assert_eq!(numbers, 3, "the three amounts are in the right-aligned style");
 
@@ -319,12 +319,31 @@ fn sample_document_has_parts_text_tables_and_page_layout() {
         .find("w:pStyle")
         .into_iter()
         .chain(doc.find("w:tblStyle"))
+        .chain(doc.find("w:rStyle"))
         .filter_map(|a| a.get("w:val").map(String::as_str))
         .collect();
-    for style in ["Title", "Heading1", "Heading2", "Heading3", "Normal", "TableGrid"] {
+    for style in [
+        "Title",
+        "Heading1",
+        "Heading2",
+        "Heading3",
+        "TableGrid",
+        "TH",
+        "TD",
+        "TN",
+    ] {
         assert!(defined.contains(&style), "{style} not defined");
         assert!(used.contains(&style), "{style} not used");
     }
+    // Body text is in the default paragraph style, which goes unnamed.
+    assert!(
+        styles
+            .find("w:style")
+            .iter()
+            .any(|a| a.get("w:styleId").map(String::as_str) == Some("Normal")
+                && a.get("w:default").map(String::as_str) == Some("1")),
+        "Normal is the default paragraph style"
+    );
     for style in &used {
         assert!(defined.contains(style), "{style} used but not defined");
     }
@@ -466,30 +485,21 @@ fn codes_stay_left_and_hard_breaks_are_breaks() {
         .find("w:pStyle")
         .iter()
         .filter_map(|a| a.get("w:val").map(String::as_str))
-        .filter(|s| s.starts_with("Table"))
         .collect();
     // Header cells centred, then code left, name left, amount right.
-    assert_eq!(
-        styles,
-        [
-            "TableHeader",
-            "TableHeader",
-            "TableHeader",
-            "TableText",
-            "TableText",
-            "TableNumber"
-        ],
-        "{styles:?}"
-    );
+    assert_eq!(styles, ["TH", "TH", "TH", "TD", "TD", "TN"], "{styles:?}");
     assert_eq!(doc.count("w:br"), 1);
 }
 
-/// A paragraph style's own alignment and weight, and its parent.
+/// A paragraph or character style's own alignment, weight and size, and
+/// its parent.
 #[derive(Debug, Default)]
 struct StyleDef {
     based_on: Option<String>,
     jc: Option<String>,
     bold: Option<bool>,
+    /// Half-points.
+    size: Option<String>,
 }
 
 /// `w:b` and the like: on unless `w:val` says 0 / false / off.
@@ -497,8 +507,8 @@ fn toggle(attrs: &HashMap<String, String>) -> bool {
     !matches!(attrs.get("w:val").map(String::as_str), Some("0" | "false" | "off"))
 }
 
-/// The paragraph styles of `word/styles.xml` by id.
-fn paragraph_styles(xml: &str) -> HashMap<String, StyleDef> {
+/// The paragraph and character styles of `word/styles.xml` by id.
+fn styles_by_id(xml: &str) -> HashMap<String, StyleDef> {
     let mut styles = HashMap::new();
     let mut reader = Reader::from_str(xml);
     let mut path: Vec<String> = Vec::new();
@@ -521,7 +531,7 @@ fn paragraph_styles(xml: &str) -> HashMap<String, StyleDef> {
         let (name, attrs) = element(&e);
         let parent = path.last().map(String::as_str);
         match (name.as_str(), parent) {
-            ("w:style", _) if attrs.get("w:type").map(String::as_str) == Some("paragraph") => {
+            ("w:style", _) if matches!(attrs.get("w:type").map(String::as_str), Some("paragraph" | "character")) => {
                 current = attrs.get("w:styleId").map(|id| (id.clone(), StyleDef::default()));
             }
             ("w:basedOn", Some("w:style")) => {
@@ -537,6 +547,11 @@ fn paragraph_styles(xml: &str) -> HashMap<String, StyleDef> {
             ("w:b", Some("w:rPr")) => {
                 if let Some((_, def)) = current.as_mut() {
                     def.bold = Some(toggle(&attrs));
+                }
+            }
+            ("w:sz", Some("w:rPr")) => {
+                if let Some((_, def)) = current.as_mut() {
+                    def.size = attrs.get("w:val").cloned();
                 }
             }
             _ => {}
@@ -570,6 +585,8 @@ struct Cell {
     direct_jc: Option<String>,
     /// `w:b` set on each run, `None` where a run leaves it to the style.
     run_bold: Vec<Option<bool>>,
+    /// The character style of each run.
+    run_style: Vec<Option<String>>,
 }
 
 fn cells(xml: &str) -> Vec<Cell> {
@@ -613,6 +630,12 @@ fn cells(xml: &str) -> Vec<Cell> {
             ("w:r", _) if in_cell => {
                 if let Some(cell) = out.last_mut() {
                     cell.run_bold.push(None);
+                    cell.run_style.push(None);
+                }
+            }
+            ("w:rStyle", Some("w:rPr")) if in_cell => {
+                if let Some(s) = out.last_mut().and_then(|c| c.run_style.last_mut()) {
+                    *s = attrs.get("w:val").cloned();
                 }
             }
             ("w:b", Some("w:rPr")) if in_cell && path.iter().any(|p| p == "w:r") => {
@@ -632,7 +655,7 @@ fn cells(xml: &str) -> Vec<Cell> {
 #[test]
 fn header_cells_are_bold_and_amounts_right_aligned_through_the_style_chain() {
     // 10.5 pt, 9 pt and 7.5 pt tables alike.
-    for (columns, rows) in [(3, 10), (8, 40), (12, 40)] {
+    for (columns, rows, size) in [(3, 10, "21"), (8, 40, "18"), (12, 40, "15")] {
         let mut markdown = String::from("|");
         for c in 0..columns {
             markdown.push_str(&format!(" 栏目{c} |"));
@@ -646,7 +669,7 @@ fn header_cells_are_bold_and_amounts_right_aligned_through_the_style_chain() {
             }
         }
         let entries = unzip(&markdown_to_docx(&markdown, &meta()).expect("renders"));
-        let styles = paragraph_styles(part(&entries, "word/styles.xml"));
+        let styles = styles_by_id(part(&entries, "word/styles.xml"));
         let cells = cells(part(&entries, "word/document.xml"));
         assert_eq!(cells.len(), columns * (rows + 1));
         for (i, cell) in cells.iter().enumerate() {
@@ -657,6 +680,14 @@ fn header_cells_are_bold_and_amounts_right_aligned_through_the_style_chain() {
                 .or_else(|| resolve(&styles, style, |d| d.jc.clone()));
             let style_bold = resolve(&styles, style, |d| d.bold).unwrap_or(false);
             let bold = cell.run_bold.iter().all(|b| b.unwrap_or(style_bold));
+            assert!(!cell.run_style.is_empty(), "cell {i} has text");
+            for run_style in &cell.run_style {
+                let run_size = match run_style {
+                    Some(r) => resolve(&styles, r, |d| d.size.clone()),
+                    None => resolve(&styles, style, |d| d.size.clone()),
+                };
+                assert_eq!(run_size.as_deref(), Some(size), "size of {:?} ({style})", cell.text);
+            }
             let header = i < columns;
             if header {
                 assert!(bold, "header cell {:?} ({style}) is not bold", cell.text);

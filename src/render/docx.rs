@@ -21,8 +21,12 @@
 //! | `#####`, `######` | `Heading4`: 仿宋 bold 16 pt |
 //! | paragraph | `Normal` |
 //! | `注：…` right after a table | `Note`: 宋体 10.5 pt |
-//! | pipe table | `TableGrid` table; header cells in `TableHeader` (centred, bold), amounts in `TableNumber` (right), other cells in `TableText` (left; `TableTextCenter` / `TableTextRight` for a column aligned in the Markdown) |
+//! | pipe table | `TableGrid` table; header cells in `TH` (Table Header: centred, bold), amounts in `TN` (Table Number: right), other cells in `TD` (Table Text: 宋体 10.5 pt, left; `TDC` / `TDR` for a column centred / right-aligned in the Markdown) |
 //! | `<!-- pagebreak -->` | page break |
+//!
+//! Every table cell names its paragraph style, so those style ids are short;
+//! Word shows the names. A table smaller than 10.5 pt sets its size with a
+//! character style on each run (`S18`, `S15`: 9 pt, 7.5 pt).
 //!
 //! Any other raw HTML is dropped (an inline `<br>` becomes a line break).
 //! The output is deterministic: the same Markdown and [`DocxMeta`] always
@@ -674,23 +678,26 @@ fn rfonts(east_asia: &str) -> String {
 struct RunProps<'a> {
     /// The paragraph style is bold already: bold text needs nothing more.
     style_bold: bool,
-    /// Further direct run properties, inner XML of `w:rPr` that goes after
-    /// bold and italic (the font size of a small table).
-    extra: &'a str,
+    /// Character style of every run (the size of a small table), if any.
+    char_style: Option<&'a str>,
 }
 
 fn run(out: &mut String, text: &str, fmt: Format, base: RunProps<'_>) {
     out.push_str("<w:r>");
     let bold = fmt.bold && !base.style_bold;
-    if bold || fmt.italic || !base.extra.is_empty() {
+    if bold || fmt.italic || base.char_style.is_some() {
         out.push_str("<w:rPr>");
+        if let Some(style) = base.char_style {
+            out.push_str("<w:rStyle w:val=\"");
+            out.push_str(style);
+            out.push_str("\"/>");
+        }
         if bold {
             out.push_str("<w:b/><w:bCs/>");
         }
         if fmt.italic {
             out.push_str("<w:i/><w:iCs/>");
         }
-        out.push_str(base.extra);
         out.push_str("</w:rPr>");
     }
     write_text(out, text);
@@ -721,12 +728,20 @@ fn runs(out: &mut String, inlines: &[Inline], base: RunProps<'_>) {
     }
 }
 
-/// A paragraph in style `style`; `ppr` is more of its `w:pPr`.
+/// A paragraph in style `style`; `ppr` is more of its `w:pPr`. `Normal`,
+/// the default paragraph style, goes without saying.
 fn paragraph(out: &mut String, style: &str, ppr: &str, inlines: &[Inline], base: RunProps<'_>) {
-    out.push_str("<w:p><w:pPr>");
-    push_pstyle(out, style);
-    out.push_str(ppr);
-    out.push_str("</w:pPr>");
+    let named = style != "Normal";
+    if named || !ppr.is_empty() {
+        out.push_str("<w:p><w:pPr>");
+        if named {
+            push_pstyle(out, style);
+        }
+        out.push_str(ppr);
+        out.push_str("</w:pPr>");
+    } else {
+        out.push_str("<w:p>");
+    }
     runs(out, inlines, base);
     out.push_str("</w:p>");
 }
@@ -862,6 +877,10 @@ fn sect_pr() -> String {
          <w:pgNumType w:fmt=\"decimal\"/><w:cols w:space=\"425\"/><w:docGrid w:linePitch=\"312\"/></w:sectPr>"
     )
 }
+
+/// The table sizes below the 10.5 pt of `TD` (Table Text), in half-points, with
+/// the character style that sets them and its name.
+const SMALL_TABLE_SIZES: [(u32, &str, &str); 2] = [(18, "S18", "Table Text 9 pt"), (15, "S15", "Table Text 7.5 pt")];
 
 /// Table size in half-points and cell side margin, by column count; long
 /// tables (such as the 33-line 收支总表) step down one size to fit a page.
@@ -1024,14 +1043,14 @@ fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> V
 /// [`styles_xml`]), so a cell repeats none of it.
 fn cell_style(header: bool, amount: bool, align: Option<&Alignment>) -> &'static str {
     if header {
-        "TableHeader"
+        "TH"
     } else if amount {
-        "TableNumber"
+        "TN"
     } else {
         match align {
-            Some(Alignment::Center) => "TableTextCenter",
-            Some(Alignment::Right) => "TableTextRight",
-            _ => "TableText",
+            Some(Alignment::Center) => "TDC",
+            Some(Alignment::Right) => "TDR",
+            _ => "TD",
         }
     }
 }
@@ -1056,14 +1075,11 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     out.push_str("</w:tblGrid>");
-    // The size of a small table goes on each run, not into the cell styles:
-    // the paragraph mark keeps the 10.5 pt of `TableText`, as it always had,
-    // and Word counts the mark in the height of a cell's last line.
-    let size_rpr = if size == 21 {
-        String::new()
-    } else {
-        format!("<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>")
-    };
+    // The size of a small table is a character style on each run, not part
+    // of the cell styles: the paragraph mark keeps the 10.5 pt of
+    // `TD`, as it always had, and Word counts the mark in the height
+    // of a cell's last line.
+    let char_style = SMALL_TABLE_SIZES.iter().find(|s| s.0 == size).map(|s| s.1);
     // 科目编码 and the like are identifiers, not amounts: kept left.
     let code_column: Vec<bool> = (0..columns)
         .map(|c| {
@@ -1093,7 +1109,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
                 cell,
                 RunProps {
                     style_bold: row.header,
-                    extra: &size_rpr,
+                    char_style,
                 },
             );
             out.push_str("</w:p></w:tc>");
@@ -1293,43 +1309,19 @@ fn styles_xml() -> String {
             &format!("{}{}", rfonts("宋体"), size(21)),
         ),
         paragraph_style(
-            "TableText",
+            "TD",
             "Table Text",
             Some("Normal"),
             &format!("{SINGLE}{NO_INDENT}<w:jc w:val=\"left\"/>"),
             &format!("{}{}", rfonts("宋体"), size(21)),
         ),
         // Table cells by role: the alignment and weight a cell would
-        // otherwise repeat. Sizes below 10.5 pt stay on the runs (see
-        // `table`).
-        paragraph_style(
-            "TableHeader",
-            "Table Header",
-            Some("TableText"),
-            "<w:jc w:val=\"center\"/>",
-            bold,
-        ),
-        paragraph_style(
-            "TableNumber",
-            "Table Number",
-            Some("TableText"),
-            "<w:jc w:val=\"right\"/>",
-            "",
-        ),
-        paragraph_style(
-            "TableTextCenter",
-            "Table Text Center",
-            Some("TableText"),
-            "<w:jc w:val=\"center\"/>",
-            "",
-        ),
-        paragraph_style(
-            "TableTextRight",
-            "Table Text Right",
-            Some("TableText"),
-            "<w:jc w:val=\"right\"/>",
-            "",
-        ),
+        // otherwise repeat. Sizes below 10.5 pt are character styles on the
+        // runs (see `table`).
+        paragraph_style("TH", "Table Header", Some("TD"), "<w:jc w:val=\"center\"/>", bold),
+        paragraph_style("TN", "Table Number", Some("TD"), "<w:jc w:val=\"right\"/>", ""),
+        paragraph_style("TDC", "Table Text Center", Some("TD"), "<w:jc w:val=\"center\"/>", ""),
+        paragraph_style("TDR", "Table Text Right", Some("TD"), "<w:jc w:val=\"right\"/>", ""),
         paragraph_style(
             "Note",
             "Table Note",
@@ -1354,6 +1346,13 @@ fn styles_xml() -> String {
     );
     for style in &styles {
         xml.push_str(style);
+    }
+    for (hp, id, name) in SMALL_TABLE_SIZES {
+        xml.push_str(&format!(
+            "<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/>\
+             <w:basedOn w:val=\"DefaultParagraphFont\"/><w:uiPriority w:val=\"1\"/><w:rPr>{}</w:rPr></w:style>",
+            size(hp)
+        ));
     }
     xml.push_str(
         "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/>\
