@@ -119,6 +119,8 @@ pub struct Record {
     pub unit: Option<(String, u16)>,
     findings: Vec<Finding>,
     pub summary: Option<Summary>,
+    /// The hash of its search entry (the entry itself is in the search file).
+    pub search_hash: Option<u64>,
     pub built: Option<Built>,
 }
 
@@ -150,6 +152,7 @@ impl Record {
             unit,
             findings,
             summary: None,
+            search_hash: None,
             built: None,
         }
     }
@@ -211,6 +214,8 @@ struct Stored {
     /// ties the search file to this one.
     started: u64,
     records: BTreeMap<String, Record>,
+    /// The search index last built: keyed by the hash of all entries' hashes.
+    index: Option<Built>,
 }
 
 /// The search entries, in a file of their own: they are most of the cache's
@@ -231,6 +236,7 @@ pub struct Cache {
     started: u64,
     previous_started: u64,
     old: BTreeMap<String, Record>,
+    old_index: Option<Built>,
     /// The previous run's search entries, read when first needed.
     old_search: std::sync::OnceLock<BTreeMap<String, SearchDoc>>,
     run: Mutex<RunRecords>,
@@ -239,6 +245,7 @@ pub struct Cache {
 /// What this run keeps: the keys of reused records, and new records.
 #[derive(Default)]
 struct RunRecords {
+    index: Option<Built>,
     reused: std::collections::BTreeSet<String>,
     new: BTreeMap<String, (Record, Option<SearchDoc>)>,
 }
@@ -257,7 +264,8 @@ impl Cache {
             .and_then(|p| std::fs::read(p).ok())
             .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
             .filter(|s| s.format == FORMAT && s.tool == tool && s.site == site && s.content == content_key);
-        let (old, previous_started) = stored.map_or_else(Default::default, |s| (s.records, s.started));
+        let (old, old_index, previous_started) =
+            stored.map_or_else(Default::default, |s| (s.records, s.index, s.started));
         Cache {
             path,
             tool,
@@ -266,6 +274,7 @@ impl Cache {
             started,
             previous_started,
             old,
+            old_index,
             old_search: std::sync::OnceLock::new(),
             run: Mutex::new(RunRecords::default()),
         }
@@ -337,6 +346,16 @@ impl Cache {
         self.old_search().get(key)
     }
 
+    /// The search index the last build wrote.
+    pub fn previous_index(&self) -> Option<&Built> {
+        self.old_index.as_ref()
+    }
+
+    /// The search index this build wrote or kept.
+    pub fn set_index(&self, index: Built) {
+        self.run().index = Some(index);
+    }
+
     /// Keeps the previous record of a folder for the next run, as it is.
     pub fn reuse(&self, key: &str) {
         if self.path.is_some() {
@@ -362,7 +381,9 @@ impl Cache {
     pub fn save(self) -> Result<(), String> {
         let Some(path) = self.path.clone() else { return Ok(()) };
         let run = std::mem::take(&mut *self.run());
-        let unchanged = run.new.is_empty() && run.reused.len() == self.old.len();
+        // A check keeps the last build's index; a build records its own.
+        let index = run.index.clone().or_else(|| self.old_index.clone());
+        let unchanged = run.new.is_empty() && run.reused.len() == self.old.len() && index == self.old_index;
         if unchanged {
             return Ok(());
         }
@@ -395,6 +416,7 @@ impl Cache {
             content: self.content,
             started: self.started,
             records,
+            index,
         };
         let search_path = path.with_extension("search.json");
         write_json(&search_path, &search)?;

@@ -21,7 +21,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 struct Done {
     diags: Diagnostics,
     summary: Option<portal::Summary>,
+    /// Its search entry when worked out (a reused one stays in the cache
+    /// until the index needs it).
     search: Option<portal::search::SearchDoc>,
+    search_hash: Option<u64>,
     /// Taken from the cache rather than worked out.
     reused: bool,
 }
@@ -122,6 +125,16 @@ pub fn run(
         department_or_cached(dir, scanned, &context)
     });
     timer.lap("department-years");
+    // From here on only the cache and the shared settings are needed.
+    let context = Context {
+        site_codes: &site_codes,
+        narrator: &narrator,
+        portal: None,
+        years_of: &years_of,
+        staging: None,
+        outputs,
+        cache: &cache,
+    };
     let done = match done {
         Ok(done) => done,
         Err(e) => {
@@ -138,46 +151,117 @@ pub fn run(
         reused: 0,
     };
     let mut summaries = Vec::new();
-    let mut docs = Vec::new();
-    for done in done {
+    let mut searches = Vec::new();
+    for (done, dir) in done.into_iter().zip(&dirs) {
         report.diags.extend(done.diags);
         report.reused += usize::from(done.reused);
         summaries.extend(done.summary);
-        docs.extend(done.search);
+        if let Some(hash) = done.search_hash {
+            searches.push((dir, hash, done.search));
+        }
     }
-    if let Err(reason) = cache.save() {
-        report.diags.warning(
-            "cache-not-saved",
-            diag::Loc::file_start(&std::sync::Arc::from(crate::cache::location(content).as_path())),
-            format!("the build cache could not be saved ({reason}); the next run will not be faster"),
-        );
-    }
-    timer.lap("cache write");
+    let finish = |report: &mut Report, cache: Cache| {
+        if let Err(reason) = cache.save() {
+            report.diags.warning(
+                "cache-not-saved",
+                diag::Loc::file_start(&std::sync::Arc::from(crate::cache::location(content).as_path())),
+                format!("the build cache could not be saved ({reason}); the next run will not be faster"),
+            );
+        }
+    };
     let (Some(staging), Some(portal)) = (staging, portal) else {
+        finish(&mut report, cache);
         return Ok(report);
     };
     if report.diags.has_errors() {
         staging.abandon();
+        finish(&mut report, cache);
         return Ok(report);
     }
-    let site = match portal.site(&summaries, &docs, &years_of) {
+    let site = portal
+        .site(&summaries, &years_of)
+        .map_err(|e| Error::Portal(e.to_string()))
+        .and_then(|mut files| {
+            timer.lap("site pages, open data");
+            files.extend(search_index(&searches, &context, &staging)?);
+            timer.lap("search index");
+            Ok(files)
+        });
+    let site = match site {
         Ok(files) => files,
         Err(e) => {
             staging.abandon();
-            return Err(Error::Portal(e.to_string()));
+            finish(&mut report, cache);
+            return Err(e);
         }
     };
-    timer.lap("site pages, search index, open data");
     for file in &site {
         if let Err(e) = staging.put(file) {
             staging.abandon();
+            finish(&mut report, cache);
             return Err(e);
         }
     }
     timer.lap("site files written");
+    finish(&mut report, cache);
+    timer.lap("cache write");
     report.stats = Some(staging.commit()?);
-    timer.lap("commit (swap in, old output removed)");
+    timer.lap("commit (swap in)");
     Ok(report)
+}
+
+/// The site's search index: carried over from the last build when every
+/// department-year's entry is the same (by hash), else built from the
+/// entries, taking those of reused department-years from the cache.
+fn search_index(
+    searches: &[(&PathBuf, u64, Option<portal::search::SearchDoc>)],
+    cx: &Context,
+    staging: &Staging,
+) -> Result<Vec<OutputFile>, Error> {
+    let mut all = Vec::with_capacity(searches.len() * 8);
+    for (_, hash, _) in searches {
+        all.extend_from_slice(&hash.to_le_bytes());
+    }
+    let combined = crate::build::content_hash(&all);
+    if let Some(previous) = cx.cache.previous_index()
+        && previous.key == combined
+        && staging.keep(&previous.files)?
+    {
+        cx.cache.set_index(previous.clone());
+        return Ok(Vec::new());
+    }
+    let mut docs = Vec::with_capacity(searches.len());
+    for (dir, _, doc) in searches {
+        match doc {
+            Some(doc) => docs.push(doc.clone()),
+            None => match cx.cache.search(&cx.cache.key(dir)) {
+                Some(doc) => docs.push(doc.clone()),
+                // Its entry was lost with the search file: work it out again.
+                None => {
+                    let quiet = Context {
+                        portal: None,
+                        staging: None,
+                        ..*cx
+                    };
+                    docs.extend(department(dir, &quiet)?.0.search);
+                }
+            },
+        }
+    }
+    let bytes = portal::search::build_index(&docs).into_bytes();
+    let path = "search-index.json";
+    cx.cache.set_index(cache::Built {
+        key: combined,
+        files: vec![cache::BuiltFile {
+            path: path.to_string(),
+            hash: crate::build::content_hash(&bytes),
+            len: bytes.len() as u64,
+        }],
+    });
+    Ok(vec![OutputFile {
+        path: PathBuf::from(path),
+        bytes,
+    }])
 }
 
 /// Wall time of each phase on standard error when `GONGKAI_TIMINGS` is set:
@@ -271,12 +355,11 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
         && let Some(record) = cx.cache.lookup(&scanned.key, inputs)
     {
         let diags = record.diagnostics(dir);
-        let search = if building { cx.cache.search(&scanned.key) } else { None };
         let reusable = if !building || diags.has_errors() {
             true
         } else {
             // The site's search index needs the entry of every department-year.
-            let complete = record.summary.is_none() || search.is_some();
+            let complete = record.summary.is_none() || record.search_hash.is_some();
             match (&record.built, cx.staging) {
                 (Some(built), Some(staging)) if complete && Some(built.key) == built_key => {
                     staging.keep(&built.files)?
@@ -289,7 +372,8 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
             return Ok(Done {
                 diags,
                 summary: record.summary.clone(),
-                search: search.cloned(),
+                search: None,
+                search_hash: record.search_hash,
                 reused: true,
             });
         }
@@ -298,6 +382,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
     if let Some(inputs) = &scanned.inputs {
         let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
         record.summary = done.summary.clone();
+        record.search_hash = done.search_hash;
         record.built = built.zip(built_key).map(|(files, key)| cache::Built { key, files });
         cx.cache.store(scanned.key.clone(), record, done.search.clone());
     }
@@ -329,6 +414,7 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::Built
         diags,
         summary: None,
         search: None,
+        search_hash: None,
         reused: false,
     };
     let Some(disclosure) = load::load_disclosure(dir, cx.site_codes, &mut diags) else {
@@ -381,10 +467,12 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::Built
         }
         built = Some(written);
     }
+    let search = portal::search_doc(&checked);
     let done = Done {
         diags,
         summary: Some(portal::Summary::of(&checked)),
-        search: Some(portal::search_doc(&checked)),
+        search_hash: Some(search.hash()),
+        search: Some(search),
         reused: false,
     };
     Ok((done, built))

@@ -139,12 +139,7 @@ impl Portal {
     /// The site-level files: home, year and comparison pages, search index,
     /// open data and static files. `slim` needs units, facts and project
     /// lists only (see [`slim`]).
-    pub fn site(
-        &self,
-        summaries: &[Summary],
-        search_docs: &[search::SearchDoc],
-        years_of: &YearsOf,
-    ) -> Result<Vec<OutputFile>, PortalError> {
+    pub fn site(&self, summaries: &[Summary], years_of: &YearsOf) -> Result<Vec<OutputFile>, PortalError> {
         let mut files = self.statics.clone();
         let mut years: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
         for s in summaries {
@@ -185,10 +180,6 @@ impl Portal {
                 bytes: self.render("compare.html", &compare_page(&list))?,
             });
         }
-        files.push(OutputFile {
-            path: PathBuf::from("search-index.json"),
-            bytes: search::build_index(search_docs).into_bytes(),
-        });
         files.extend(downloads::open_data(summaries));
         Ok(files)
     }
@@ -319,7 +310,11 @@ pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, P
         docs.push(search_doc(c));
     }
     let summaries: Vec<Summary> = checked.iter().map(Summary::of).collect();
-    files.extend(portal.site(&summaries, &docs, &years)?);
+    files.extend(portal.site(&summaries, &years)?);
+    files.push(OutputFile {
+        path: PathBuf::from("search-index.json"),
+        bytes: search::build_index(&docs).into_bytes(),
+    });
     Ok(files)
 }
 

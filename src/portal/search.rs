@@ -88,6 +88,20 @@ pub struct SearchDoc {
     pub text: String,
 }
 
+impl SearchDoc {
+    /// A stable hash of the entry, so an unchanged index can be recognised
+    /// without the entries.
+    pub fn hash(&self) -> u64 {
+        let mut bytes = Vec::with_capacity(self.text.len() + 256);
+        for field in [&self.url, &self.title, &self.department, &self.text] {
+            bytes.extend_from_slice(field.as_bytes());
+            bytes.push(0);
+        }
+        bytes.extend_from_slice(&self.year.to_le_bytes());
+        crate::build::content_hash(&bytes)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Index {
     docs: Vec<IndexDoc>,
