@@ -541,7 +541,8 @@ fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
 /// Wide (full-width) characters: CJK ideographs, kana, hangul, CJK and
 /// full-width punctuation.
 fn is_wide(c: char) -> bool {
-    matches!(c as u32,
+    c >= '\u{1100}'
+        && matches!(c as u32,
         0x1100..=0x115F
         | 0x2E80..=0x303E
         | 0x3041..=0x33FF
@@ -559,6 +560,26 @@ fn is_wide(c: char) -> bool {
 /// Width in half-ems (a CJK character is 2, a Latin one 1).
 fn display_width(s: &str) -> u32 {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// A line's width, the width of its widest unbreakable stretch (Latin
+/// words and numbers do not break; CJK breaks anywhere), both in half-ems,
+/// and whether it has wide characters: one pass for what
+/// [`display_width`] and [`is_wide`] would tell.
+fn measure(line: &str) -> (u32, u32, bool) {
+    let (mut width, mut word, mut widest, mut any_wide) = (0, 0, 0, false);
+    for c in line.chars() {
+        let wide = is_wide(c);
+        width += if wide { 2 } else { 1 };
+        if wide || c.is_whitespace() {
+            any_wide |= wide;
+            widest = widest.max(word);
+            word = 0;
+        } else {
+            word += 1;
+        }
+    }
+    (width, widest.max(word), any_wide)
 }
 
 /// Whether a soft break between `a` and `b` is a space.
@@ -667,7 +688,7 @@ fn write_text(out: &mut String, mut text: &str) {
         } else {
             if written.starts_with(char::is_whitespace)
                 || written.ends_with(char::is_whitespace)
-                || written.contains("  ")
+                || (written.contains(' ') && written.contains("  "))
             {
                 // Rare: moving the text a few bytes costs less than a second pass.
                 out.insert_str(open + "<w:t".len(), " xml:space=\"preserve\"");
@@ -977,29 +998,27 @@ fn table_meta(out: &mut String, blocks: &[Block]) {
 /// width with header cells wrapped onto two lines, and its full width. The
 /// largest level whose sum fits is taken, and the room left is shared in
 /// proportion to how much wider each column would like to be.
-fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> Vec<u32> {
+///
+/// `numbers` says which cells are amounts, row by row, `columns` a row.
+fn column_widths(rows: &[TableRow], numbers: &[bool], columns: usize, size: u32, margin: u32) -> Vec<u32> {
     let half_em = size * 10 / 2; // twips per half-em at `size` half-points
     let pad = 2 * margin + 60;
     let mut full = vec![0u32; columns];
     let mut wrapped = vec![0u32; columns];
     let mut minimum = vec![0u32; columns];
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.cells.iter().enumerate().take(columns) {
-            let text = cell_text(cell);
             let mut nat = 0;
             let mut min = 0;
             for line in cell.split(|i| *i == Inline::Break) {
-                let line = cell_text(line);
-                nat = nat.max(display_width(&line));
-                // Latin words and numbers do not break; CJK breaks anywhere.
-                for word in line.split(|c: char| c.is_whitespace() || is_wide(c)) {
-                    min = min.max(display_width(word));
-                }
-                if line.chars().any(is_wide) {
+                let (width, word, wide) = measure(&cell_text(line));
+                nat = nat.max(width);
+                min = min.max(word);
+                if wide {
                     min = min.max(if row.header { 4 } else { 2 });
                 }
             }
-            if is_number(&text) {
+            if numbers.get(r * columns + c).copied().unwrap_or(false) {
                 min = nat;
             }
             // A header on two lines: half its width, in whole CJK characters.
@@ -1081,7 +1100,11 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         return;
     }
     let (size, margin) = table_font(columns, rows.len());
-    let widths = column_widths(rows, columns, size, margin);
+    let numbers: Vec<bool> = rows
+        .iter()
+        .flat_map(|row| (0..columns).map(|c| row.cells.get(c).is_some_and(|cell| is_number(&cell_text(cell)))))
+        .collect();
+    let widths = column_widths(rows, &numbers, columns, size, margin);
     out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>");
     out.push_str(&format!(
         "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
@@ -1108,7 +1131,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         })
         .collect();
     let empty: Vec<Inline> = Vec::new();
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         out.push_str("<w:tr><w:trPr><w:cantSplit/>");
         if row.header {
             out.push_str("<w:tblHeader/>");
@@ -1116,7 +1139,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         out.push_str("</w:trPr>");
         for (c, code) in code_column.iter().enumerate() {
             let cell = row.cells.get(c).unwrap_or(&empty);
-            let amount = !row.header && !code && is_number(&cell_text(cell));
+            let amount = !row.header && !code && numbers.get(r * columns + c).copied().unwrap_or(false);
             let style = cell_style(row.header, amount, aligns.get(c));
             out.push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"");
             out.push_str(style);
@@ -1452,6 +1475,28 @@ mod tests {
         }
         for no in ["", "-", ".5", "1.", "2022年", "合计", "1.2.3", "abc"] {
             assert!(!is_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn measure_is_the_three_measures_in_one_pass() {
+        for line in [
+            "",
+            "合计",
+            "2100.32",
+            "一般公共预算 拨款收入",
+            "a\u{3000}bc 1,234.50",
+            "  x  ",
+            "Ａ１ word",
+            "x\u{11000}y",
+        ] {
+            let words = line
+                .split(|c: char| c.is_whitespace() || is_wide(c))
+                .map(display_width)
+                .max()
+                .unwrap_or(0);
+            let expected = (display_width(line), words, line.chars().any(is_wide));
+            assert_eq!(measure(line), expected, "{line:?}");
         }
     }
 
