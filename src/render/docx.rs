@@ -35,7 +35,7 @@
 use std::borrow::Cow;
 use std::io::{Cursor, Write};
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
@@ -132,9 +132,11 @@ struct Format {
     italic: bool,
 }
 
+/// Text borrows from the Markdown where it can: most of it is never
+/// copied before it is escaped into the XML.
 #[derive(Debug, Clone, PartialEq)]
-enum Inline {
-    Text(String, Format),
+enum Inline<'a> {
+    Text(Cow<'a, str>, Format),
     /// Hard break (`w:br`).
     Break,
     /// Soft break: a space between Latin words, nothing next to CJK.
@@ -142,39 +144,39 @@ enum Inline {
 }
 
 #[derive(Debug)]
-struct TableRow {
+struct TableRow<'a> {
     header: bool,
-    cells: Vec<Vec<Inline>>,
+    cells: Vec<Vec<Inline<'a>>>,
 }
 
 #[derive(Debug)]
-enum Block {
+enum Block<'a> {
     Heading {
         level: u8,
-        inlines: Vec<Inline>,
+        inlines: Vec<Inline<'a>>,
     },
     Paragraph {
-        inlines: Vec<Inline>,
+        inlines: Vec<Inline<'a>>,
         plain: bool,
     },
     Table {
         aligns: Vec<Alignment>,
-        rows: Vec<TableRow>,
+        rows: Vec<TableRow<'a>>,
     },
     PageBreak,
 }
 
 /// The text of some inlines, borrowed when they are one text run (most
 /// table cells).
-fn cell_text(inlines: &[Inline]) -> Cow<'_, str> {
+fn cell_text<'s>(inlines: &'s [Inline<'_>]) -> Cow<'s, str> {
     match inlines {
         [] => Cow::Borrowed(""),
-        [Inline::Text(t, _)] => Cow::Borrowed(t),
+        [Inline::Text(t, _)] => Cow::Borrowed(t.as_ref()),
         _ => Cow::Owned(inline_text(inlines)),
     }
 }
 
-fn inline_text(inlines: &[Inline]) -> String {
+fn inline_text(inlines: &[Inline<'_>]) -> String {
     let mut s = String::new();
     for inline in inlines {
         if let Inline::Text(t, _) = inline {
@@ -184,45 +186,45 @@ fn inline_text(inlines: &[Inline]) -> String {
     s
 }
 
-fn is_blank(inlines: &[Inline]) -> bool {
+fn is_blank(inlines: &[Inline<'_>]) -> bool {
     inlines.iter().all(|i| match i {
         Inline::Text(t, _) => t.trim().is_empty(),
         Inline::Break | Inline::Soft => true,
     })
 }
 
-fn push_text(buf: &mut Vec<Inline>, text: &str, fmt: Format) {
+fn push_text<'a>(buf: &mut Vec<Inline<'a>>, text: Cow<'a, str>, fmt: Format) {
     if text.is_empty() {
         return;
     }
     if let Some(Inline::Text(prev, prev_fmt)) = buf.last_mut()
         && *prev_fmt == fmt
     {
-        prev.push_str(text);
+        prev.to_mut().push_str(&text);
         return;
     }
-    buf.push(Inline::Text(text.to_string(), fmt));
+    buf.push(Inline::Text(text, fmt));
 }
 
 #[derive(Default)]
-struct TableBuilder {
+struct TableBuilder<'a> {
     aligns: Vec<Alignment>,
-    rows: Vec<TableRow>,
-    row: Vec<Vec<Inline>>,
-    cell: Option<Vec<Inline>>,
+    rows: Vec<TableRow<'a>>,
+    row: Vec<Vec<Inline<'a>>>,
+    cell: Option<Vec<Inline<'a>>>,
 }
 
 #[derive(Default)]
-struct Collector {
-    blocks: Vec<Block>,
+struct Collector<'a> {
+    blocks: Vec<Block<'a>>,
     /// The paragraph, heading or list item being filled.
-    inlines: Option<Vec<Inline>>,
+    inlines: Option<Vec<Inline<'a>>>,
     heading: Option<u8>,
     /// Number text of the list item whose first paragraph has not started.
     item_prefix: Option<String>,
     /// Next number for each open list (`None`: bullet list).
     lists: Vec<Option<u64>>,
-    table: Option<TableBuilder>,
+    table: Option<TableBuilder<'a>>,
     html: Option<String>,
     code: Option<String>,
     bold: u32,
@@ -231,7 +233,7 @@ struct Collector {
     image: u32,
 }
 
-impl Collector {
+impl<'a> Collector<'a> {
     fn format(&self) -> Format {
         Format {
             bold: self.bold > 0,
@@ -240,7 +242,7 @@ impl Collector {
     }
 
     /// The inline buffer text goes to, opened on demand.
-    fn target(&mut self) -> &mut Vec<Inline> {
+    fn target(&mut self) -> &mut Vec<Inline<'a>> {
         if let Some(table) = self.table.as_mut() {
             return table.cell.get_or_insert_with(Vec::new);
         }
@@ -248,20 +250,24 @@ impl Collector {
         self.inlines.get_or_insert_with(|| {
             let mut v = Vec::new();
             if let Some(prefix) = item_prefix.take() {
-                v.push(Inline::Text(prefix, Format::default()));
+                v.push(Inline::Text(Cow::Owned(prefix), Format::default()));
             }
             v
         })
     }
 
-    fn text(&mut self, text: &str) {
+    fn text(&mut self, text: CowStr<'a>) {
         if self.image > 0 {
             return;
         }
         if let Some(code) = self.code.as_mut() {
-            code.push_str(text);
+            code.push_str(&text);
             return;
         }
+        let text = match text {
+            CowStr::Borrowed(t) => Cow::Borrowed(t),
+            other => Cow::Owned(other.into_string()),
+        };
         let fmt = self.format();
         let buf = self.target();
         // "1." before a Latin word gets a space; before CJK it does not.
@@ -270,7 +276,7 @@ impl Collector {
             && prefix.ends_with('.')
             && text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         {
-            prefix.push(' ');
+            prefix.to_mut().push(' ');
         }
         push_text(buf, text, fmt);
     }
@@ -287,11 +293,11 @@ impl Collector {
         }
     }
 
-    fn event(&mut self, event: Event<'_>) {
+    fn event(&mut self, event: Event<'a>) {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(t),
             Event::Html(html) => {
                 if let Some(h) = self.html.as_mut() {
                     h.push_str(&html);
@@ -358,7 +364,7 @@ impl Collector {
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = self.table.as_mut() {
-                    t.row.clear();
+                    t.row = Vec::with_capacity(t.aligns.len());
                 }
             }
             Tag::TableCell => {
@@ -393,7 +399,7 @@ impl Collector {
                         if i > 0 {
                             inlines.push(Inline::Break);
                         }
-                        push_text(&mut inlines, line, Format::default());
+                        push_text(&mut inlines, Cow::Owned(line.to_string()), Format::default());
                     }
                     if !is_blank(&inlines) {
                         self.blocks.push(Block::Paragraph { inlines, plain: true });
@@ -478,7 +484,7 @@ fn is_br_tag(html: &str) -> bool {
     inner.is_some_and(|h| h.eq_ignore_ascii_case("br"))
 }
 
-fn parse(markdown: &str) -> Vec<Block> {
+fn parse(markdown: &str) -> Vec<Block<'_>> {
     let mut collector = Collector::default();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         collector.event(event);
@@ -503,7 +509,7 @@ fn parse(markdown: &str) -> Vec<Block> {
 /// (`**（一）机关运行经费。**2022年`): its flanking rules were made for
 /// spaced scripts. Such `**` come through as text; pairs of them inside one
 /// text run are taken as the bold the writer meant.
-fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
+fn pair_leftover_stars(inlines: &mut Vec<Inline<'_>>) {
     if !inlines
         .iter()
         .any(|i| matches!(i, Inline::Text(t, _) if t.contains('*') && t.matches("**").count() >= 2))
@@ -523,10 +529,10 @@ fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
                 };
                 for (k, part) in parts[..paired].iter().enumerate() {
                     let bold = fmt.bold || k % 2 == 1;
-                    push_text(&mut out, part, Format { bold, ..fmt });
+                    push_text(&mut out, Cow::Owned(part.to_string()), Format { bold, ..fmt });
                 }
                 if paired < parts.len() {
-                    push_text(&mut out, &format!("**{}", parts[paired]), fmt);
+                    push_text(&mut out, Cow::Owned(format!("**{}", parts[paired])), fmt);
                 }
             }
             other => out.push(other),
