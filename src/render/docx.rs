@@ -1122,9 +1122,9 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     }
     out.push_str("</w:tblGrid>");
     // The size of a small table is a character style on each run, not part
-    // of the cell styles: the paragraph mark keeps the 10.5 pt of
-    // `TD`, as it always had, and Word counts the mark in the height
-    // of a cell's last line.
+    // of the cell styles: the paragraph mark keeps the 10.5 pt of `TD`, as
+    // it always had, and Word counts the mark in the height of a cell's
+    // last line.
     let char_style = SMALL_TABLE_SIZES.iter().find(|s| s.0 == size).map(|s| s.1);
     // 科目编码 and the like are identifiers, not amounts: kept left.
     let code_column: Vec<bool> = (0..columns)
