@@ -34,7 +34,7 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Document properties written to `docProps/core.xml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,9 +115,11 @@ struct Format {
     italic: bool,
 }
 
+/// Text borrows from the Markdown where it can: most of it is never
+/// copied before it is escaped into the XML.
 #[derive(Debug, Clone, PartialEq)]
-enum Inline {
-    Text(String, Format),
+enum Inline<'a> {
+    Text(Cow<'a, str>, Format),
     /// Hard break (`w:br`).
     Break,
     /// Soft break: a space between Latin words, nothing next to CJK.
@@ -125,39 +127,39 @@ enum Inline {
 }
 
 #[derive(Debug)]
-struct TableRow {
+struct TableRow<'a> {
     header: bool,
-    cells: Vec<Vec<Inline>>,
+    cells: Vec<Vec<Inline<'a>>>,
 }
 
 #[derive(Debug)]
-enum Block {
+enum Block<'a> {
     Heading {
         level: u8,
-        inlines: Vec<Inline>,
+        inlines: Vec<Inline<'a>>,
     },
     Paragraph {
-        inlines: Vec<Inline>,
+        inlines: Vec<Inline<'a>>,
         plain: bool,
     },
     Table {
         aligns: Vec<Alignment>,
-        rows: Vec<TableRow>,
+        rows: Vec<TableRow<'a>>,
     },
     PageBreak,
 }
 
 /// The text of some inlines, borrowed when they are one text run (most
 /// table cells).
-fn cell_text(inlines: &[Inline]) -> Cow<'_, str> {
+fn cell_text<'s>(inlines: &'s [Inline<'_>]) -> Cow<'s, str> {
     match inlines {
         [] => Cow::Borrowed(""),
-        [Inline::Text(t, _)] => Cow::Borrowed(t),
+        [Inline::Text(t, _)] => Cow::Borrowed(t.as_ref()),
         _ => Cow::Owned(inline_text(inlines)),
     }
 }
 
-fn inline_text(inlines: &[Inline]) -> String {
+fn inline_text(inlines: &[Inline<'_>]) -> String {
     let mut s = String::new();
     for inline in inlines {
         if let Inline::Text(t, _) = inline {
@@ -167,45 +169,45 @@ fn inline_text(inlines: &[Inline]) -> String {
     s
 }
 
-fn is_blank(inlines: &[Inline]) -> bool {
+fn is_blank(inlines: &[Inline<'_>]) -> bool {
     inlines.iter().all(|i| match i {
         Inline::Text(t, _) => t.trim().is_empty(),
         Inline::Break | Inline::Soft => true,
     })
 }
 
-fn push_text(buf: &mut Vec<Inline>, text: &str, fmt: Format) {
+fn push_text<'a>(buf: &mut Vec<Inline<'a>>, text: Cow<'a, str>, fmt: Format) {
     if text.is_empty() {
         return;
     }
     if let Some(Inline::Text(prev, prev_fmt)) = buf.last_mut()
         && *prev_fmt == fmt
     {
-        prev.push_str(text);
+        prev.to_mut().push_str(&text);
         return;
     }
-    buf.push(Inline::Text(text.to_string(), fmt));
+    buf.push(Inline::Text(text, fmt));
 }
 
 #[derive(Default)]
-struct TableBuilder {
+struct TableBuilder<'a> {
     aligns: Vec<Alignment>,
-    rows: Vec<TableRow>,
-    row: Vec<Vec<Inline>>,
-    cell: Option<Vec<Inline>>,
+    rows: Vec<TableRow<'a>>,
+    row: Vec<Vec<Inline<'a>>>,
+    cell: Option<Vec<Inline<'a>>>,
 }
 
 #[derive(Default)]
-struct Collector {
-    blocks: Vec<Block>,
+struct Collector<'a> {
+    blocks: Vec<Block<'a>>,
     /// The paragraph, heading or list item being filled.
-    inlines: Option<Vec<Inline>>,
+    inlines: Option<Vec<Inline<'a>>>,
     heading: Option<u8>,
     /// Number text of the list item whose first paragraph has not started.
     item_prefix: Option<String>,
     /// Next number for each open list (`None`: bullet list).
     lists: Vec<Option<u64>>,
-    table: Option<TableBuilder>,
+    table: Option<TableBuilder<'a>>,
     html: Option<String>,
     code: Option<String>,
     bold: u32,
@@ -214,7 +216,7 @@ struct Collector {
     image: u32,
 }
 
-impl Collector {
+impl<'a> Collector<'a> {
     fn format(&self) -> Format {
         Format {
             bold: self.bold > 0,
@@ -223,7 +225,7 @@ impl Collector {
     }
 
     /// The inline buffer text goes to, opened on demand.
-    fn target(&mut self) -> &mut Vec<Inline> {
+    fn target(&mut self) -> &mut Vec<Inline<'a>> {
         if let Some(table) = self.table.as_mut() {
             return table.cell.get_or_insert_with(Vec::new);
         }
@@ -231,20 +233,24 @@ impl Collector {
         self.inlines.get_or_insert_with(|| {
             let mut v = Vec::new();
             if let Some(prefix) = item_prefix.take() {
-                v.push(Inline::Text(prefix, Format::default()));
+                v.push(Inline::Text(Cow::Owned(prefix), Format::default()));
             }
             v
         })
     }
 
-    fn text(&mut self, text: &str) {
+    fn text(&mut self, text: CowStr<'a>) {
         if self.image > 0 {
             return;
         }
         if let Some(code) = self.code.as_mut() {
-            code.push_str(text);
+            code.push_str(&text);
             return;
         }
+        let text = match text {
+            CowStr::Borrowed(t) => Cow::Borrowed(t),
+            other => Cow::Owned(other.into_string()),
+        };
         let fmt = self.format();
         let buf = self.target();
         // "1." before a Latin word gets a space; before CJK it does not.
@@ -253,7 +259,7 @@ impl Collector {
             && prefix.ends_with('.')
             && text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         {
-            prefix.push(' ');
+            prefix.to_mut().push(' ');
         }
         push_text(buf, text, fmt);
     }
@@ -270,11 +276,11 @@ impl Collector {
         }
     }
 
-    fn event(&mut self, event: Event<'_>) {
+    fn event(&mut self, event: Event<'a>) {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(t),
             Event::Html(html) => {
                 if let Some(h) = self.html.as_mut() {
                     h.push_str(&html);
@@ -341,7 +347,7 @@ impl Collector {
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = self.table.as_mut() {
-                    t.row.clear();
+                    t.row = Vec::with_capacity(t.aligns.len());
                 }
             }
             Tag::TableCell => {
@@ -376,7 +382,7 @@ impl Collector {
                         if i > 0 {
                             inlines.push(Inline::Break);
                         }
-                        push_text(&mut inlines, line, Format::default());
+                        push_text(&mut inlines, Cow::Owned(line.to_string()), Format::default());
                     }
                     if !is_blank(&inlines) {
                         self.blocks.push(Block::Paragraph { inlines, plain: true });
@@ -461,7 +467,7 @@ fn is_br_tag(html: &str) -> bool {
     inner.is_some_and(|h| h.eq_ignore_ascii_case("br"))
 }
 
-fn parse(markdown: &str) -> Vec<Block> {
+fn parse(markdown: &str) -> Vec<Block<'_>> {
     let mut collector = Collector::default();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         collector.event(event);
@@ -486,7 +492,7 @@ fn parse(markdown: &str) -> Vec<Block> {
 /// (`**（一）机关运行经费。**2022年`): its flanking rules were made for
 /// spaced scripts. Such `**` come through as text; pairs of them inside one
 /// text run are taken as the bold the writer meant.
-fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
+fn pair_leftover_stars(inlines: &mut Vec<Inline<'_>>) {
     if !inlines
         .iter()
         .any(|i| matches!(i, Inline::Text(t, _) if t.contains('*') && t.matches("**").count() >= 2))
@@ -506,10 +512,10 @@ fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
                 };
                 for (k, part) in parts[..paired].iter().enumerate() {
                     let bold = fmt.bold || k % 2 == 1;
-                    push_text(&mut out, part, Format { bold, ..fmt });
+                    push_text(&mut out, Cow::Owned(part.to_string()), Format { bold, ..fmt });
                 }
                 if paired < parts.len() {
-                    push_text(&mut out, &format!("**{}", parts[paired]), fmt);
+                    push_text(&mut out, Cow::Owned(format!("**{}", parts[paired])), fmt);
                 }
             }
             other => out.push(other),
@@ -524,7 +530,8 @@ fn pair_leftover_stars(inlines: &mut Vec<Inline>) {
 /// Wide (full-width) characters: CJK ideographs, kana, hangul, CJK and
 /// full-width punctuation.
 fn is_wide(c: char) -> bool {
-    matches!(c as u32,
+    c >= '\u{1100}'
+        && matches!(c as u32,
         0x1100..=0x115F
         | 0x2E80..=0x303E
         | 0x3041..=0x33FF
@@ -542,6 +549,26 @@ fn is_wide(c: char) -> bool {
 /// Width in half-ems (a CJK character is 2, a Latin one 1).
 fn display_width(s: &str) -> u32 {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// A line's width, the width of its widest unbreakable stretch (Latin
+/// words and numbers do not break; CJK breaks anywhere), both in half-ems,
+/// and whether it has wide characters: one pass for what
+/// [`display_width`] and [`is_wide`] would tell.
+fn measure(line: &str) -> (u32, u32, bool) {
+    let (mut width, mut word, mut widest, mut any_wide) = (0, 0, 0, false);
+    for c in line.chars() {
+        let wide = is_wide(c);
+        width += if wide { 2 } else { 1 };
+        if wide || c.is_whitespace() {
+            any_wide |= wide;
+            widest = widest.max(word);
+            word = 0;
+        } else {
+            word += 1;
+        }
+    }
+    (width, widest.max(word), any_wide)
 }
 
 /// Whether a soft break between `a` and `b` is a space.
@@ -650,7 +677,7 @@ fn write_text(out: &mut String, mut text: &str) {
         } else {
             if written.starts_with(char::is_whitespace)
                 || written.ends_with(char::is_whitespace)
-                || written.contains("  ")
+                || (written.contains(' ') && written.contains("  "))
             {
                 // Rare: moving the text a few bytes costs less than a second pass.
                 out.insert_str(open + "<w:t".len(), " xml:space=\"preserve\"");
@@ -960,29 +987,27 @@ fn table_meta(out: &mut String, blocks: &[Block]) {
 /// width with header cells wrapped onto two lines, and its full width. The
 /// largest level whose sum fits is taken, and the room left is shared in
 /// proportion to how much wider each column would like to be.
-fn column_widths(rows: &[TableRow], columns: usize, size: u32, margin: u32) -> Vec<u32> {
+///
+/// `numbers` says which cells are amounts, row by row, `columns` a row.
+fn column_widths(rows: &[TableRow], numbers: &[bool], columns: usize, size: u32, margin: u32) -> Vec<u32> {
     let half_em = size * 10 / 2; // twips per half-em at `size` half-points
     let pad = 2 * margin + 60;
     let mut full = vec![0u32; columns];
     let mut wrapped = vec![0u32; columns];
     let mut minimum = vec![0u32; columns];
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.cells.iter().enumerate().take(columns) {
-            let text = cell_text(cell);
             let mut nat = 0;
             let mut min = 0;
             for line in cell.split(|i| *i == Inline::Break) {
-                let line = cell_text(line);
-                nat = nat.max(display_width(&line));
-                // Latin words and numbers do not break; CJK breaks anywhere.
-                for word in line.split(|c: char| c.is_whitespace() || is_wide(c)) {
-                    min = min.max(display_width(word));
-                }
-                if line.chars().any(is_wide) {
+                let (width, word, wide) = measure(&cell_text(line));
+                nat = nat.max(width);
+                min = min.max(word);
+                if wide {
                     min = min.max(if row.header { 4 } else { 2 });
                 }
             }
-            if is_number(&text) {
+            if numbers.get(r * columns + c).copied().unwrap_or(false) {
                 min = nat;
             }
             // A header on two lines: half its width, in whole CJK characters.
@@ -1064,7 +1089,11 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         return;
     }
     let (size, margin) = table_font(columns, rows.len());
-    let widths = column_widths(rows, columns, size, margin);
+    let numbers: Vec<bool> = rows
+        .iter()
+        .flat_map(|row| (0..columns).map(|c| row.cells.get(c).is_some_and(|cell| is_number(&cell_text(cell)))))
+        .collect();
+    let widths = column_widths(rows, &numbers, columns, size, margin);
     out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/>");
     out.push_str(&format!(
         "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"{margin}\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
@@ -1076,9 +1105,9 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
     }
     out.push_str("</w:tblGrid>");
     // The size of a small table is a character style on each run, not part
-    // of the cell styles: the paragraph mark keeps the 10.5 pt of
-    // `TD`, as it always had, and Word counts the mark in the height
-    // of a cell's last line.
+    // of the cell styles: the paragraph mark keeps the 10.5 pt of `TD`, as
+    // it always had, and Word counts the mark in the height of a cell's
+    // last line.
     let char_style = SMALL_TABLE_SIZES.iter().find(|s| s.0 == size).map(|s| s.1);
     // 科目编码 and the like are identifiers, not amounts: kept left.
     let code_column: Vec<bool> = (0..columns)
@@ -1091,7 +1120,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         })
         .collect();
     let empty: Vec<Inline> = Vec::new();
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         out.push_str("<w:tr><w:trPr><w:cantSplit/>");
         if row.header {
             out.push_str("<w:tblHeader/>");
@@ -1099,7 +1128,7 @@ fn table(out: &mut String, aligns: &[Alignment], rows: &[TableRow]) {
         out.push_str("</w:trPr>");
         for (c, code) in code_column.iter().enumerate() {
             let cell = row.cells.get(c).unwrap_or(&empty);
-            let amount = !row.header && !code && is_number(&cell_text(cell));
+            let amount = !row.header && !code && numbers.get(r * columns + c).copied().unwrap_or(false);
             let style = cell_style(row.header, amount, aligns.get(c));
             out.push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"");
             out.push_str(style);
@@ -1435,6 +1464,28 @@ mod tests {
         }
         for no in ["", "-", ".5", "1.", "2022年", "合计", "1.2.3", "abc"] {
             assert!(!is_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn measure_is_the_three_measures_in_one_pass() {
+        for line in [
+            "",
+            "合计",
+            "2100.32",
+            "一般公共预算 拨款收入",
+            "a\u{3000}bc 1,234.50",
+            "  x  ",
+            "Ａ１ word",
+            "x\u{11000}y",
+        ] {
+            let words = line
+                .split(|c: char| c.is_whitespace() || is_wide(c))
+                .map(display_width)
+                .max()
+                .unwrap_or(0);
+            let expected = (display_width(line), words, line.chars().any(is_wide));
+            assert_eq!(measure(line), expected, "{line:?}");
         }
     }
 
