@@ -6,7 +6,7 @@
 //! content hash), its findings, the [`Summary`] and search entry the site pages
 //! need, and — once built — the path and content hash of every file it wrote.
 //! The whole cache is void when anything shared changes: the gongkai binary,
-//! the site's code lists, the theme, or the content path as given.
+//! the site's code lists, the theme, or which folder the content is.
 //!
 //! A record is reused only when the folder's files have the same content
 //! hashes. Hashing is skipped for a file whose length and modification time
@@ -233,6 +233,8 @@ pub struct Cache {
     tool: String,
     site: u64,
     content: String,
+    /// The content folder as given, which department-year folders start with.
+    given: PathBuf,
     started: u64,
     previous_started: u64,
     old: BTreeMap<String, Record>,
@@ -256,7 +258,12 @@ impl Cache {
     pub fn open(content: &Path, enabled: bool) -> Cache {
         let tool = tool_stamp();
         let site = site_fingerprint(content);
-        let content_key = content.to_string_lossy().into_owned();
+        // The folder itself, however it is named (`content`, `./content`, an
+        // absolute path): records hold paths relative to their folder.
+        let content_key = std::fs::canonicalize(content)
+            .unwrap_or_else(|_| content.to_path_buf())
+            .to_string_lossy()
+            .into_owned();
         let started = now_ns();
         let path = enabled.then(|| location(content));
         let stored = path
@@ -271,6 +278,7 @@ impl Cache {
             tool,
             site,
             content: content_key,
+            given: content.to_path_buf(),
             started,
             previous_started,
             old,
@@ -299,7 +307,7 @@ impl Cache {
 
     /// The cache key of a department-year folder: its path below the content.
     pub fn key(&self, dir: &Path) -> String {
-        slashed(dir.strip_prefix(&self.content).unwrap_or(dir))
+        slashed(dir.strip_prefix(&self.given).unwrap_or(dir))
     }
 
     /// Fingerprints a folder's files, hashing only those whose time stamps

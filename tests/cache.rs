@@ -235,3 +235,15 @@ fn an_unchanged_run_writes_no_cache_and_a_lost_search_file_loses_nothing() {
     assert_eq!(site_files(&root.join("output")), site_files(&root.join("fresh")));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn the_cache_follows_the_folder_not_how_it_is_named() {
+    let root = site("named");
+    assert!(run(&root, &["build", "content"]).0);
+    let (ok, _, err) = run(&root, &["build", "./content"]);
+    assert!(ok && err.contains("2 unchanged since the last build"), "{err}");
+    let absolute = root.join("content").canonicalize().unwrap();
+    let (ok, _, err) = run(&root, &["build", absolute.to_str().unwrap()]);
+    assert!(ok && err.contains("2 unchanged since the last build"), "{err}");
+    let _ = std::fs::remove_dir_all(&root);
+}
