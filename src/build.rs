@@ -67,6 +67,12 @@ pub fn site_files(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>
 /// build can tell what changed.
 const MANIFEST: &str = ".gongkai-manifest";
 
+/// Turns an I/O error on `path` into a build error naming it.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
+
 /// FNV-1a 64: a stable content hash (the std hasher may change between releases).
 pub fn content_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -146,10 +152,6 @@ impl Staging {
         let name = output
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         std::fs::create_dir_all(parent).map_err(io(parent))?;
         let lock_path = parent.join(format!(".{name}.lock"));
         let lock = std::fs::File::create(&lock_path).map_err(io(&lock_path))?;
@@ -189,9 +191,12 @@ impl Staging {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether the spare generation already holds `key` with `hash`.
-    fn spare_holds(&self, key: &str, hash: u64) -> bool {
-        self.spare.get(key) == Some(&hash) && !self.state().touched.contains_key(key)
+    /// Whether the spare generation already holds `key` with `hash` and
+    /// `len` bytes.
+    fn spare_holds(&self, key: &str, hash: u64, len: u64) -> bool {
+        self.spare.get(key) == Some(&hash)
+            && !self.state().touched.contains_key(key)
+            && std::fs::metadata(self.dir.join(key)).is_ok_and(|m| m.is_file() && m.len() == len)
     }
 
     /// Whether the published output holds `key` with `hash` and `len` bytes.
@@ -204,10 +209,6 @@ impl Staging {
     /// file when `bytes` is `None`, else the bytes.
     fn replace(&self, key: &str, hash: u64, bytes: Option<&[u8]>) -> Result<(), Error> {
         let path = self.dir.join(key);
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         self.state().touched.insert(key.to_string(), None);
         match std::fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
@@ -238,8 +239,7 @@ impl Staging {
         let hash = content_hash(&file.bytes);
         let len = file.bytes.len() as u64;
         let published = self.published_holds(&key, hash, len);
-        let spare = self.spare_holds(&key, hash)
-            && std::fs::metadata(self.dir.join(&key)).is_ok_and(|m| m.is_file() && m.len() == len);
+        let spare = self.spare_holds(&key, hash, len);
         if !spare {
             let link = if published { None } else { Some(file.bytes.as_slice()) };
             if let Err(e) = self.replace(&key, hash, link) {
@@ -267,13 +267,14 @@ impl Staging {
     /// them, when any is missing or different (the caller then renders them
     /// again).
     pub fn keep(&self, files: &[crate::cache::BuiltFile]) -> Result<bool, Error> {
-        let in_spare = |f: &crate::cache::BuiltFile| {
-            self.spare_holds(&f.path, f.hash)
-                && std::fs::metadata(self.dir.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == f.len)
-        };
         let sources: Vec<(bool, bool)> = files
             .iter()
-            .map(|f| (in_spare(f), self.published_holds(&f.path, f.hash, f.len)))
+            .map(|f| {
+                (
+                    self.spare_holds(&f.path, f.hash, f.len),
+                    self.published_holds(&f.path, f.hash, f.len),
+                )
+            })
             .collect();
         if sources.iter().any(|(spare, published)| !spare && !published) {
             return Ok(false);
@@ -306,10 +307,6 @@ impl Staging {
     }
 
     fn swap(&self) -> Result<WriteStats, Error> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         let (hashes, mut stats, touched) = {
             let state = self.state();
             (state.hashes.clone(), state.stats, state.touched.clone())

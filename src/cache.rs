@@ -327,11 +327,7 @@ impl Cache {
             let meta = entry.metadata().map_err(std::io::Error::other)?;
             let path = slashed(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
             let len = meta.len();
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as u64);
+            let mtime = mtime_ns(&meta);
             let vouched = previous.get(path.as_str()).filter(|p| {
                 p.len == len && p.mtime == mtime && mtime != 0 && mtime.saturating_add(RACY_NS) < self.previous_started
             });
@@ -457,14 +453,7 @@ fn tool_stamp() -> String {
     let exe = std::env::current_exe()
         .ok()
         .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}:{t}", m.len())
-        })
+        .map(|m| format!("{}:{}", m.len(), mtime_ns(&m)))
         .unwrap_or_default();
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
 }
@@ -484,6 +473,14 @@ fn site_fingerprint(content: &Path) -> u64 {
         }
     }
     content_hash(&text)
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 if unknown).
+fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 fn now_ns() -> u64 {
