@@ -215,8 +215,12 @@ fn check(dir: &std::path::Path, format: Format, use_cache: bool) -> ExitCode {
                     dir.display()
                 );
             }
+            let reused = match report.reused {
+                0 => String::new(),
+                n => format!(", {n} unchanged since the last run"),
+            };
             let summary = format!(
-                "checked {found} department-year{}: {}",
+                "checked {found} department-year{}{reused}: {}",
                 if found == 1 { "" } else { "s" },
                 diags.summary()
             );

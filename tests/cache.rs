@@ -93,7 +93,7 @@ fn a_correction_renders_only_its_department_year() {
 #[test]
 fn findings_from_the_cache_read_exactly_as_the_first_time() {
     let root = site("findings");
-    // A warning and an error, with the lines they quote.
+    // An error, with the line it quotes and its caret.
     edit(
         &root.join("content/2022/101/sangong.yaml"),
         "general: 2.67",
@@ -101,9 +101,13 @@ fn findings_from_the_cache_read_exactly_as_the_first_time() {
     );
     let cold = run(&root, &["check"]);
     assert!(!cold.0);
+    assert!(cold.1.contains("sangong.yaml:"), "{}", cold.1);
     assert!(cold.1.contains("2.6x7"), "{}", cold.1);
+    assert!(cold.1.contains('^'), "{}", cold.1);
+    assert!(!cold.2.contains("unchanged since the last run"), "{}", cold.2);
     let warm = run(&root, &["check"]);
-    assert_eq!(cold, warm);
+    assert!(warm.2.contains("2 unchanged since the last run"), "{}", warm.2);
+    assert_eq!((cold.0, &cold.1), (warm.0, &warm.1));
     let json = (
         run(&root, &["check", "--format", "json", "--no-cache"]),
         run(&root, &["check", "--format", "json"]),
