@@ -205,6 +205,17 @@ impl Staging {
             && std::fs::metadata(self.output.join(key)).is_ok_and(|m| m.is_file() && m.len() == len)
     }
 
+    /// The bytes of a published file, when the published manifest records it
+    /// with `hash` and the file on disk still has that content.
+    pub fn read_published(&self, key: &str, hash: u64) -> Option<Vec<u8>> {
+        if self.previous.get(key) != Some(&hash) {
+            return None;
+        }
+        std::fs::read(self.output.join(key))
+            .ok()
+            .filter(|bytes| content_hash(bytes) == hash)
+    }
+
     /// Replaces `key` in the spare generation: a hard link to the published
     /// file when `bytes` is `None`, else the bytes.
     fn replace(&self, key: &str, hash: u64, bytes: Option<&[u8]>) -> Result<(), Error> {

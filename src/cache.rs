@@ -21,13 +21,15 @@
 //!
 //! Where: `.gongkai-cache/<content folder name>.json` next to the content
 //! folder (beside `themes/`), never inside what a build publishes, with the
-//! search entries in `<content folder name>.search.json` (only builds read
-//! them). A run that reuses every record writes nothing.
+//! search index's per-document signatures in `<content folder
+//! name>.search-signatures` (only builds read them; see
+//! [`index`](crate::portal::search::index)). A run that reuses every record
+//! writes nothing.
 
 use crate::build::content_hash;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
 use crate::portal::Summary;
-use crate::portal::search::SearchDoc;
+use crate::portal::search::index::{self, State as SearchState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,7 +37,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped whenever the record layout or its meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// How long before a run a file must have been modified for its time stamp
 /// to vouch for its content next time (2 s: the coarsest common granularity).
@@ -119,8 +121,8 @@ pub struct Record {
     pub unit: Option<(String, u16)>,
     findings: Vec<Finding>,
     pub summary: Option<Summary>,
-    /// The hash of its search entry (the entry itself is in the search file).
-    pub search_hash: Option<u64>,
+    /// Its search entry's url and hash (the entry itself is in the index).
+    pub search: Option<SearchKey>,
     pub built: Option<Built>,
 }
 
@@ -152,7 +154,7 @@ impl Record {
             unit,
             findings,
             summary: None,
-            search_hash: None,
+            search: None,
             built: None,
         }
     }
@@ -210,21 +212,26 @@ struct Stored {
     tool: String,
     site: u64,
     content: String,
-    /// When the run that wrote it started, nanoseconds since the epoch; also
-    /// ties the search file to this one.
+    /// When the run that wrote it started, nanoseconds since the epoch.
     started: u64,
     records: BTreeMap<String, Record>,
-    /// The search index last built: keyed by the hash of all entries' hashes.
-    index: Option<Built>,
+    /// The search index last built (its signatures are in a file of their
+    /// own, `<name>.search-signatures`, which only builds read).
+    index: Option<StoredIndex>,
 }
 
-/// The search entries, in a file of their own: they are most of the cache's
-/// bytes and only a build's search index needs them, so `check` never reads
-/// them.
-#[derive(Serialize, Deserialize, Default)]
-struct StoredSearch {
-    started: u64,
-    entries: BTreeMap<String, SearchDoc>,
+/// A search index's state and the id tying it to its signatures file.
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredIndex {
+    id: u64,
+    state: SearchState,
+}
+
+/// A department-year's search entry: its url and content hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchKey {
+    pub url: String,
+    pub hash: u64,
 }
 
 /// The cache of one run: the previous run's records, and this run's.
@@ -238,18 +245,18 @@ pub struct Cache {
     started: u64,
     previous_started: u64,
     old: BTreeMap<String, Record>,
-    old_index: Option<Built>,
-    /// The previous run's search entries, read when first needed.
-    old_search: std::sync::OnceLock<BTreeMap<String, SearchDoc>>,
+    old_index: Option<StoredIndex>,
+    /// The previous index with its signatures, read when first needed.
+    old_search: std::sync::OnceLock<Option<SearchState>>,
     run: Mutex<RunRecords>,
 }
 
 /// What this run keeps: the keys of reused records, and new records.
 #[derive(Default)]
 struct RunRecords {
-    index: Option<Built>,
+    index: Option<SearchState>,
     reused: std::collections::BTreeSet<String>,
-    new: BTreeMap<String, (Record, Option<SearchDoc>)>,
+    new: BTreeMap<String, Record>,
 }
 
 impl Cache {
@@ -288,21 +295,26 @@ impl Cache {
         }
     }
 
-    fn search_path(&self) -> Option<PathBuf> {
-        self.path.as_ref().map(|p| p.with_extension("search.json"))
+    fn signatures_path(&self) -> Option<PathBuf> {
+        self.path.as_ref().map(|p| p.with_extension("search-signatures"))
     }
 
-    /// The previous run's search entries (empty when their file is missing,
-    /// unreadable or not from the same run as the records).
-    fn old_search(&self) -> &BTreeMap<String, SearchDoc> {
-        self.old_search.get_or_init(|| {
-            self.search_path()
-                .and_then(|p| std::fs::read(p).ok())
-                .and_then(|bytes| serde_json::from_slice::<StoredSearch>(&bytes).ok())
-                .filter(|s| s.started == self.previous_started && !self.old.is_empty())
-                .map(|s| s.entries)
-                .unwrap_or_default()
-        })
+    /// The search index the last build wrote, with its signatures (`None`
+    /// when there is none or its signatures file is missing or stale).
+    pub fn previous_index(&self) -> Option<&SearchState> {
+        self.old_search
+            .get_or_init(|| {
+                let stored = self.old_index.as_ref()?;
+                let bytes = std::fs::read(self.signatures_path()?).ok()?;
+                let (id, words) = bytes.split_at_checked(8)?;
+                if u64::from_le_bytes(id.try_into().ok()?) != stored.id {
+                    return None;
+                }
+                let mut state = stored.state.clone();
+                state.signatures = index::read_signatures(words);
+                Some(state)
+            })
+            .as_ref()
     }
 
     /// The cache key of a department-year folder: its path below the content.
@@ -345,18 +357,8 @@ impl Cache {
         self.old.get(key).filter(|r| inputs.same_content(&r.inputs))
     }
 
-    /// The previous search entry of a folder whose record [`lookup`](Self::lookup) found.
-    pub fn search(&self, key: &str) -> Option<&SearchDoc> {
-        self.old_search().get(key)
-    }
-
-    /// The search index the last build wrote.
-    pub fn previous_index(&self) -> Option<&Built> {
-        self.old_index.as_ref()
-    }
-
     /// The search index this build wrote or kept.
-    pub fn set_index(&self, index: Built) {
+    pub fn set_index(&self, index: SearchState) {
         self.run().index = Some(index);
     }
 
@@ -368,9 +370,9 @@ impl Cache {
     }
 
     /// Keeps this run's record of a folder.
-    pub fn store(&self, key: String, record: Record, search: Option<SearchDoc>) {
+    pub fn store(&self, key: String, record: Record) {
         if self.path.is_some() {
-            self.run().new.insert(key, (record, search));
+            self.run().new.insert(key, record);
         }
     }
 
@@ -386,20 +388,23 @@ impl Cache {
         let Some(path) = self.path.clone() else { return Ok(()) };
         let run = std::mem::take(&mut *self.run());
         // A check keeps the last build's index; a build records its own.
-        let index = run.index.clone().or_else(|| self.old_index.clone());
-        let unchanged = run.new.is_empty() && run.reused.len() == self.old.len() && index == self.old_index;
-        if unchanged {
+        // A new index, or the same one whose signatures were lost.
+        let index_changed = run.index.as_ref().is_some_and(|new| {
+            self.old_index.as_ref().is_none_or(|old| !old.state.same_files(new)) || self.previous_index().is_none()
+        });
+        if run.new.is_empty() && run.reused.len() == self.old.len() && !index_changed {
             return Ok(());
         }
-        let mut search = StoredSearch {
-            started: self.started,
-            entries: BTreeMap::new(),
-        };
-        for key in &run.reused {
-            if let Some(doc) = self.old_search().get(key) {
-                search.entries.insert(key.clone(), doc.clone());
+        let index = match run.index {
+            Some(state) if index_changed => {
+                let id = self.started;
+                let mut bytes = id.to_le_bytes().to_vec();
+                bytes.extend(index::signatures_bytes(&state));
+                write_bytes(&path.with_extension("search-signatures"), bytes)?;
+                Some(StoredIndex { id, state })
             }
-        }
+            _ => self.old_index.clone(),
+        };
         let mut records: BTreeMap<String, Record> = BTreeMap::new();
         let mut old = self.old;
         for key in run.reused {
@@ -407,12 +412,7 @@ impl Cache {
                 records.insert(key, record);
             }
         }
-        for (key, (record, doc)) in run.new {
-            if let Some(doc) = doc {
-                search.entries.insert(key.clone(), doc);
-            }
-            records.insert(key, record);
-        }
+        records.extend(run.new);
         let stored = Stored {
             format: FORMAT,
             tool: self.tool,
@@ -422,15 +422,17 @@ impl Cache {
             records,
             index,
         };
-        let search_path = path.with_extension("search.json");
-        write_json(&search_path, &search)?;
         write_json(&path, &stored)
     }
 }
 
 /// Writes `value` as JSON to `path` atomically (a temporary file renamed).
 fn write_json(path: &Path, value: &impl Serialize) -> Result<(), String> {
-    let bytes = serde_json::to_vec(value).map_err(|e| e.to_string())?;
+    write_bytes(path, serde_json::to_vec(value).map_err(|e| e.to_string())?)
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file renamed).
+fn write_bytes(path: &Path, bytes: Vec<u8>) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));

@@ -24,7 +24,7 @@ struct Done {
     /// Its search entry when worked out (a reused one stays in the cache
     /// until the index needs it).
     search: Option<portal::search::SearchDoc>,
-    search_hash: Option<u64>,
+    search_key: Option<cache::SearchKey>,
     /// Taken from the cache rather than worked out.
     reused: bool,
 }
@@ -156,8 +156,8 @@ pub fn run(
         report.diags.extend(done.diags);
         report.reused += usize::from(done.reused);
         summaries.extend(done.summary);
-        if let Some(hash) = done.search_hash {
-            searches.push((dir, hash, done.search));
+        if let Some(key) = done.search_key {
+            searches.push((dir, key, done.search));
         }
     }
     let finish = |report: &mut Report, cache: Cache| {
@@ -210,58 +210,75 @@ pub fn run(
     Ok(report)
 }
 
-/// The site's search index: carried over from the last build when every
-/// department-year's entry is the same (by hash), else built from the
-/// entries, taking those of reused department-years from the cache.
+/// The site's search index, patched from the last build's: only the files
+/// where a changed department-year's entry differs are written (see
+/// [`portal::search::index`]). When the last index cannot supply the
+/// unchanged entries, they are worked out again and the index is built anew.
 fn search_index(
-    searches: &[(&PathBuf, u64, Option<portal::search::SearchDoc>)],
+    searches: &[(&PathBuf, cache::SearchKey, Option<portal::search::SearchDoc>)],
     cx: &Context,
     staging: &Staging,
 ) -> Result<Vec<OutputFile>, Error> {
-    let mut all = Vec::with_capacity(searches.len() * 8);
-    for (_, hash, _) in searches {
-        all.extend_from_slice(&hash.to_le_bytes());
-    }
-    let combined = crate::build::content_hash(&all);
-    if let Some(previous) = cx.cache.previous_index()
-        && previous.key == combined
-        && staging.keep(&previous.files)?
-    {
-        cx.cache.set_index(previous.clone());
-        return Ok(Vec::new());
-    }
-    let mut docs = Vec::with_capacity(searches.len());
-    for (dir, _, doc) in searches {
-        match doc {
-            Some(doc) => docs.push(doc.clone()),
-            None => match cx.cache.search(&cx.cache.key(dir)) {
-                Some(doc) => docs.push(doc.clone()),
-                // Its entry was lost with the search file: work it out again.
-                None => {
-                    let quiet = Context {
-                        portal: None,
-                        staging: None,
-                        ..*cx
-                    };
-                    docs.extend(department(dir, &quiet)?.0.search);
-                }
-            },
+    use portal::search::index::{self, Entry, Previous};
+    let mut order: Vec<usize> = (0..searches.len()).collect();
+    order.sort_by(|&a, &b| searches[a].1.url.cmp(&searches[b].1.url));
+    let entries: Vec<Entry> = order
+        .iter()
+        .map(|&i| Entry {
+            url: &searches[i].1.url,
+            hash: searches[i].1.hash,
+            doc: searches[i].2.as_ref(),
+        })
+        .collect();
+    let read = |file: &cache::BuiltFile| staging.read_published(&file.path, file.hash);
+    let previous = cx.cache.previous_index().map(|state| Previous { state, read: &read });
+    let patched = match index::update(previous, &entries) {
+        Ok(update) if staging.keep(&update.keep)? => Some(update),
+        _ => None,
+    };
+    let update = match patched {
+        Some(update) => update,
+        None => {
+            // Work out the entries the cache does not hold, then build anew.
+            let quiet = Context {
+                portal: None,
+                staging: None,
+                ..*cx
+            };
+            let missing: Vec<(usize, &PathBuf)> = order
+                .iter()
+                .filter(|&&i| searches[i].2.is_none())
+                .map(|&i| (i, searches[i].0))
+                .collect();
+            let worked: Vec<Option<portal::search::SearchDoc>> =
+                parallel(&missing, &|_, _| {}, |(_, dir)| Ok(department(dir, &quiet)?.0.search))?;
+            let mut docs: Vec<Option<&portal::search::SearchDoc>> = searches.iter().map(|s| s.2.as_ref()).collect();
+            for ((i, _), doc) in missing.iter().zip(&worked) {
+                docs[*i] = doc.as_ref();
+            }
+            let hashes: Vec<u64> = docs.iter().map(|d| d.map_or(0, |d| d.hash())).collect();
+            let entries: Vec<Entry> = order
+                .iter()
+                .filter_map(|&i| {
+                    docs[i].map(|doc| Entry {
+                        url: &doc.url,
+                        hash: hashes[i],
+                        doc: Some(doc),
+                    })
+                })
+                .collect();
+            index::update(None, &entries).map_err(|_| Error::Portal("search index: an entry is missing".into()))?
         }
-    }
-    let bytes = portal::search::build_index(&docs).into_bytes();
-    let path = "search-index.json";
-    cx.cache.set_index(cache::Built {
-        key: combined,
-        files: vec![cache::BuiltFile {
-            path: path.to_string(),
-            hash: crate::build::content_hash(&bytes),
-            len: bytes.len() as u64,
-        }],
-    });
-    Ok(vec![OutputFile {
-        path: PathBuf::from(path),
-        bytes,
-    }])
+    };
+    cx.cache.set_index(update.state);
+    Ok(update
+        .write
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path: PathBuf::from(path),
+            bytes,
+        })
+        .collect())
 }
 
 /// Wall time of each phase on standard error when `GONGKAI_TIMINGS` is set:
@@ -359,7 +376,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
             true
         } else {
             // The site's search index needs the entry of every department-year.
-            let complete = record.summary.is_none() || record.search_hash.is_some();
+            let complete = record.summary.is_none() || record.search.is_some();
             match (&record.built, cx.staging) {
                 (Some(built), Some(staging)) if complete && Some(built.key) == built_key => {
                     staging.keep(&built.files)?
@@ -373,7 +390,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
                 diags,
                 summary: record.summary.clone(),
                 search: None,
-                search_hash: record.search_hash,
+                search_key: record.search.clone(),
                 reused: true,
             });
         }
@@ -382,9 +399,9 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
     if let Some(inputs) = &scanned.inputs {
         let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
         record.summary = done.summary.clone();
-        record.search_hash = done.search_hash;
+        record.search = done.search_key.clone();
         record.built = built.zip(built_key).map(|(files, key)| cache::Built { key, files });
-        cx.cache.store(scanned.key.clone(), record, done.search.clone());
+        cx.cache.store(scanned.key.clone(), record);
     }
     Ok(done)
 }
@@ -414,7 +431,7 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::Built
         diags,
         summary: None,
         search: None,
-        search_hash: None,
+        search_key: None,
         reused: false,
     };
     let Some(disclosure) = load::load_disclosure(dir, cx.site_codes, &mut diags) else {
@@ -471,7 +488,10 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::Built
     let done = Done {
         diags,
         summary: Some(portal::Summary::of(&checked)),
-        search_hash: Some(search.hash()),
+        search_key: Some(cache::SearchKey {
+            url: search.url.clone(),
+            hash: search.hash(),
+        }),
         search: Some(search),
         reused: false,
     };

@@ -205,7 +205,7 @@ fn an_unchanged_run_writes_no_cache_and_a_lost_search_file_loses_nothing() {
     let root = site("unchanged");
     assert!(run(&root, &["build"]).0);
     let cache = root.join(".gongkai-cache/content.json");
-    let search = root.join(".gongkai-cache/content.search.json");
+    let search = root.join(".gongkai-cache/content.search-signatures");
     assert!(search.is_file());
     let stamp = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
     let before = (stamp(&cache), stamp(&search));
@@ -218,15 +218,14 @@ fn an_unchanged_run_writes_no_cache_and_a_lost_search_file_loses_nothing() {
         "an unchanged run rewrote the cache"
     );
 
-    // The search index is carried over while no entry changes, so losing
-    // the search file costs nothing then; once an entry changes, the lost
-    // entries are worked out again and the index is still complete.
-    let index = std::fs::read(root.join("output/search-index.json")).unwrap();
+    // Losing the search signatures: the entries are worked out again, the
+    // index is the same, and the signatures are written anew.
+    let index = site_files(&root.join("output/search"));
     std::fs::remove_file(&search).unwrap();
     let (ok, _, err) = run(&root, &["build"]);
     assert!(ok && err.contains("2 unchanged since the last build"), "{err}");
-    assert_eq!(std::fs::read(root.join("output/search-index.json")).unwrap(), index);
-    assert!(!search.exists(), "nothing changed, nothing written");
+    assert_eq!(site_files(&root.join("output/search")), index);
+    assert!(search.exists(), "signatures written again");
     edit(
         &root.join("content/2022/101/narrative.yaml"),
         "的主要职责是",
@@ -234,7 +233,7 @@ fn an_unchanged_run_writes_no_cache_and_a_lost_search_file_loses_nothing() {
     );
     let (ok, _, err) = run(&root, &["build"]);
     assert!(ok && err.contains("1 unchanged since the last build"), "{err}");
-    assert_ne!(std::fs::read(root.join("output/search-index.json")).unwrap(), index);
+    assert_ne!(site_files(&root.join("output/search")), index);
     assert!(run(&root, &["build", "--no-cache", "-o", "fresh"]).0);
     assert_eq!(site_files(&root.join("output")), site_files(&root.join("fresh")));
     let _ = std::fs::remove_dir_all(&root);

@@ -62,7 +62,9 @@ fn permalinks_carry_the_year() {
         "2022/101/tables.xlsx",
         "2022/101/model.json",
         "2022/101/disclosure.docx",
-        "search-index.json",
+        "search/meta.json",
+        "search/t/0.json",
+        "search/d/0.json",
         "data/datapackage.json",
     ] {
         assert!(paths.iter().any(|p| p == expected), "{expected} missing");

@@ -140,7 +140,8 @@ fn all_tokens_must_match() {
     assert_eq!(search(&idx, "，。"), Vec::<String>::new(), "no tokens, no results");
     assert_eq!(search(&idx, ""), Vec::<String>::new());
     assert_eq!(search(&idx, "教育局 节约"), strs(&[JIAOYU]));
-    assert_eq!(search("not json", "人大"), Vec::<String>::new());
+    let broken: Vec<(String, Vec<u8>)> = vec![("search/meta.json".into(), b"not json".to_vec())];
+    assert_eq!(search(&broken, "人大"), Vec::<String>::new());
 }
 
 /// A single character (alone or next to digits) matches inside bigrams.
@@ -164,24 +165,158 @@ fn index_is_deterministic_whatever_the_input_order() {
     assert_eq!(a, build_index(&reversed));
 }
 
+fn file<'a>(idx: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
+    let (_, bytes) = idx
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("{path} missing"));
+    std::str::from_utf8(bytes).unwrap()
+}
+
+/// Two documents, one shard: the whole format by example. 经 and 费 are
+/// sums over the tokens containing them (经费 ×2 and 大经 ×1 → 3 → 6); 人 and
+/// 大 are in the title (odd values).
 #[test]
 fn index_format() {
     let idx = build_index(&[
         doc("b/", "乙", 2023, "", "x"),
         doc("a/", "人大", 2022, "部门", "人大经费 经费"),
     ]);
+    let paths: Vec<&str> = idx.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["search/t/0.json", "search/d/0.json", "search/meta.json"]);
     assert_eq!(
-        idx,
-        r#"{"docs":[{"u":"a/","t":"人大","y":2022,"d":"部门","s":"人大经费 经费"},{"u":"b/","t":"乙","y":2023,"d":"","s":"x"}],"postings":{"2022":[[0,1]],"2023":[[1,1]],"x":[[1,1]],"乙":[[1,1]],"人大":[[0,2]],"大经":[[0,1]],"经费":[[0,2]],"部门":[[0,1]]}}"#
+        file(&idx, "search/meta.json"),
+        r#"{"v":2,"docs":2,"shards":1,"chunk":64}"#
     );
+    assert_eq!(
+        file(&idx, "search/d/0.json"),
+        r#"[{"u":"a/","t":"人大","y":2022,"d":"部门","s":"人大经费 经费"},{"u":"b/","t":"乙","y":2023,"d":"","s":"x"}]"#
+    );
+    assert_eq!(
+        file(&idx, "search/t/0.json"),
+        r#"{"2022":[0,2],"2023":[1,2],"x":[1,2],"乙":[1,3],"人":[0,5],"人大":[0,5],"大":[0,7],"大经":[0,2],"经":[0,6],"经费":[0,4],"费":[0,4],"部":[0,2],"部门":[0,2],"门":[0,2]}"#
+    );
+}
+
+/// Tokens spread over shards by a hash search.js computes the same way.
+#[test]
+fn shards_by_token_hash() {
+    use gongkai::portal::search::index::{Layout, shard_of};
+    assert_eq!(Layout::for_docs(0).shards, 1);
+    assert_eq!(Layout::for_docs(80).shards, 1);
+    assert_eq!(Layout::for_docs(81).shards, 2);
+    assert_eq!(Layout::for_docs(10_000).shards, 128);
+    // FNV-1a over code points: pinned, search.js must agree (see the node test).
+    assert_eq!(shard_of("", 1 << 31), 0x811c_9dc5 % (1 << 31));
+    assert_eq!(shard_of("a", 1000), 0xe40c_292c % 1000);
+    let docs: Vec<SearchDoc> = (0..200)
+        .map(|i| {
+            doc(
+                &format!("{i:03}/"),
+                &format!("部门{i}"),
+                2022,
+                "某局",
+                &format!("经费{i} 三公经费"),
+            )
+        })
+        .collect();
+    let idx = build_index(&docs);
+    let shards = idx.iter().filter(|(p, _)| p.starts_with("search/t/")).count();
+    assert_eq!(shards, 4);
+    assert_eq!(idx.iter().filter(|(p, _)| p.starts_with("search/d/")).count(), 4);
+    assert_eq!(search(&idx, "三公经费").len(), 200);
+    assert_eq!(search(&idx, "部门7"), strs(&["007/"]));
+}
+
+/// Patching the index after one document changed writes only the shards
+/// where its postings changed and its chunk, and gives the bytes a fresh
+/// build gives; adding a document rewrites everything, again as fresh.
+#[test]
+fn patched_index_equals_a_fresh_one() {
+    use gongkai::portal::search::index::{Entry, Previous, update};
+    let mut docs: Vec<SearchDoc> = (0..300)
+        .map(|i| {
+            doc(
+                &format!("{i:03}/"),
+                &format!("部门{i}"),
+                2022,
+                "某局",
+                &format!("预算{i}万元，三公经费"),
+            )
+        })
+        .collect();
+    let entries = |docs: &[SearchDoc], given: &dyn Fn(usize) -> bool| -> Vec<(String, u64, Option<SearchDoc>)> {
+        docs.iter()
+            .enumerate()
+            .map(|(i, d)| (d.url.clone(), d.hash(), given(i).then(|| d.clone())))
+            .collect()
+    };
+    let as_entries =
+        |list: &[(String, u64, Option<SearchDoc>)]| -> Vec<(String, u64, Option<SearchDoc>)> { list.to_vec() };
+    type Published<'a> = Option<(&'a gongkai::portal::search::index::State, &'a [(String, Vec<u8>)])>;
+    let run = |list: &[(String, u64, Option<SearchDoc>)], previous: Published| {
+        let entries: Vec<Entry> = list
+            .iter()
+            .map(|(u, h, d)| Entry {
+                url: u,
+                hash: *h,
+                doc: d.as_ref(),
+            })
+            .collect();
+        let files: Vec<(String, Vec<u8>)> = previous.map(|p| p.1.to_vec()).unwrap_or_default();
+        let read =
+            move |f: &gongkai::cache::BuiltFile| files.iter().find(|(p, _)| *p == f.path).map(|(_, b)| b.clone());
+        let previous = previous.map(|(state, _)| Previous { state, read: &read });
+        update(previous, &entries).expect("patchable")
+    };
+    let first = run(&as_entries(&entries(&docs, &|_| true)), None);
+    assert_eq!(first.write, build_index(&docs));
+    let published = first.write.clone();
+
+    docs[5].text = "预算6万元，三公经费".into();
+    let second = run(&entries(&docs, &|i| i == 5), Some((&first.state, &published)));
+    let written: Vec<&str> = second.write.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(written.contains(&"search/d/0.json"), "{written:?}");
+    assert!(written.len() < 4, "only the changed shards: {written:?}");
+    let mut combined: Vec<(String, Vec<u8>)> = second.write.clone();
+    for kept in &second.keep {
+        combined.push(published.iter().find(|(p, _)| *p == kept.path).unwrap().clone());
+    }
+    combined.sort();
+    let mut fresh = build_index(&docs);
+    fresh.sort();
+    assert_eq!(combined, fresh);
+
+    // A new document shifts positions: everything is rewritten, as fresh.
+    docs.push(doc("000a/", "新部门", 2022, "新局", "新增"));
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    let new_at = docs.iter().position(|d| d.url == "000a/").unwrap();
+    let third = run(&entries(&docs, &|i| i == new_at), Some((&second.state, &combined)));
+    assert!(third.keep.is_empty());
+    let mut written = third.write.clone();
+    written.sort();
+    let mut fresh = build_index(&docs);
+    fresh.sort();
+    assert_eq!(written, fresh);
+
+    // An unchanged document the previous index cannot supply: NeedAll.
+    let entries: Vec<Entry> = docs
+        .iter()
+        .map(|d| Entry {
+            url: &d.url,
+            hash: d.hash(),
+            doc: None,
+        })
+        .collect();
+    assert!(update(None, &entries).is_err());
 }
 
 #[test]
 fn snippet_is_collapsed_and_cut() {
     let text = format!("第一段\n\n  第二段{}", "字".repeat(300));
     let idx = build_index(&[doc("a/", "t", 2022, "d", &text)]);
-    let value: serde_json::Value = serde_json::from_str(&idx).unwrap();
-    let s = value["docs"][0]["s"].as_str().unwrap();
+    let value: serde_json::Value = serde_json::from_str(file(&idx, "search/d/0.json")).unwrap();
+    let s = value[0]["s"].as_str().unwrap();
     assert!(s.starts_with("第一段 第二段字"), "{s}");
     assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
     assert!(s.ends_with('…'));
@@ -234,16 +369,17 @@ fn index_size_estimate() {
     }
     let text: usize = docs.iter().map(|d| d.text.len()).sum();
     let idx = build_index(&docs);
-    let gz = deflated_len(idx.as_bytes());
-    let per_kb = idx.len() as f64 / (text as f64 / 1024.0);
+    let all: Vec<u8> = idx.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+    let gz = deflated_len(&all);
+    let per_kb = all.len() as f64 / (text as f64 / 1024.0);
     eprintln!(
         "search index: {} docs, text {} B, index {} B ({per_kb:.0} B per KB of text), deflated {} B",
         docs.len(),
         text,
-        idx.len(),
+        all.len(),
         gz
     );
-    assert!(idx.len() < text * 2, "index {} B for {} B of text", idx.len(), text);
+    assert!(all.len() < text * 2, "index {} B for {} B of text", all.len(), text);
     assert!(!search(&idx, "人大立法经费").is_empty());
 }
 
@@ -260,10 +396,12 @@ fn run_js(script: &Path, input: &serde_json::Value) -> serde_json::Value {
     let program = r#"
         const api = require(process.argv[1]);
         const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-        const index = api.prepare(JSON.parse(input.index));
+        const files = {};
+        for (const [path, text] of Object.entries(input.files)) files[path] = JSON.parse(text);
         process.stdout.write(JSON.stringify({
             tokens: input.texts.map(api.tokens),
-            results: input.queries.map((q) => api.search(index, q)),
+            results: input.queries.map((q) => api.search(files, q)),
+            shards: input.texts.map((t) => api.shardOf(t, 1021)),
         }));
     "#;
     let mut child = Command::new("node")
@@ -327,12 +465,24 @@ fn javascript_matches_rust() {
         "，",
     ]);
 
-    let input = serde_json::json!({ "index": index, "texts": texts, "queries": queries });
+    let files: serde_json::Map<String, serde_json::Value> = index
+        .iter()
+        .map(|(p, b)| (p.clone(), String::from_utf8(b.clone()).unwrap().into()))
+        .collect();
+    let input = serde_json::json!({ "files": files, "texts": texts, "queries": queries });
     let out = run_js(&script, &input);
     let rust_tokens: Vec<Vec<String>> = texts.iter().map(|t| tokens(t)).collect();
     let js_tokens: Vec<Vec<String>> = serde_json::from_value(out["tokens"].clone()).unwrap();
     for ((text, r), j) in texts.iter().zip(&rust_tokens).zip(&js_tokens) {
         assert_eq!(r, j, "tokens of {text:?}");
+    }
+    let js_shards: Vec<u32> = serde_json::from_value(out["shards"].clone()).unwrap();
+    for (text, j) in texts.iter().zip(&js_shards) {
+        assert_eq!(
+            gongkai::portal::search::index::shard_of(text, 1021),
+            *j,
+            "shard of {text:?}"
+        );
     }
     let js_results: Vec<Vec<String>> = serde_json::from_value(out["results"].clone()).unwrap();
     for (q, j) in queries.iter().zip(&js_results) {

@@ -32,21 +32,38 @@ test('punctuation only and empty text have no tokens', () => {
   assert.deepEqual(api.tokens('かな한글café'), ['caf']);
 });
 
-// The index build_index makes for three documents (docs sorted by url).
-const INDEX = {
-  docs: [
+// An index of three documents in the format build_index writes (one
+// shard): values are count * 2 + (1 when the title has the token); 育 sums
+// the tokens containing it (教育).
+function files(docs, postings) {
+  return {
+    'search/meta.json': { v: 2, docs: docs.length, shards: 1, chunk: 64 },
+    'search/t/0.json': postings,
+    'search/d/0.json': docs,
+  };
+}
+
+const INDEX = files(
+  [
     { u: '2022/', t: '2022年部门预算及三公经费公开', y: 2022, d: '', s: '' },
     { u: '2022/101/', t: '张家口市人大常委会办公室2022年部门预算', y: 2022, d: '张家口市人民代表大会常务委员会办公室', s: '' },
     { u: '2022/201/', t: '张家口市教育局2022年部门预算', y: 2022, d: '张家口市教育局', s: '' },
   ],
-  postings: {
-    '人大': [[0, 1], [1, 3]],
-    '三公': [[0, 1], [1, 1], [2, 3]],
-    '公经': [[0, 1], [1, 1], [2, 3]],
-    '经费': [[0, 1], [1, 3], [2, 3]],
-    '教育': [[0, 1], [2, 3]],
+  {
+    '人大': [0, 2, 1, 7],
+    '三公': [0, 3, 1, 2, 2, 6],
+    '公经': [0, 3, 1, 2, 2, 6],
+    '经费': [0, 3, 1, 6, 2, 6],
+    '教育': [0, 2, 2, 7],
+    '育': [0, 2, 2, 7],
   },
-};
+);
+
+test('shardOf is FNV-1a over code points, as in Rust', () => {
+  assert.equal(api.shardOf('', 2 ** 31), 0x811c9dc5 % 2 ** 31);
+  assert.equal(api.shardOf('a', 1000), 0xe40c292c % 1000);
+  assert.equal(api.shardOf('人大', 1), 0);
+});
 
 test('search ranks title matches first, then frequency', () => {
   assert.deepEqual(api.search(INDEX, '三公经费'), ['2022/', '2022/201/', '2022/101/']);
@@ -94,17 +111,17 @@ class FakeElement {
   }
 }
 
-const DOM_INDEX = {
-  docs: [
+const DOM_INDEX = files(
+  [
     { u: '2022/101/', t: '人大常委会“三公”经费', y: 2022, d: '人大常委会', s: '财政拨款“三公”经费预算12万元' },
     { u: 'javascript:alert(1)', t: '<b>三公经费</b>', y: 2022, d: '', s: '' },
   ],
-  postings: {
-    '三公': [[0, 1], [1, 1]],
-    '公经': [[0, 1], [1, 1]],
-    '经费': [[0, 1], [1, 1]],
+  {
+    '三公': [0, 3, 1, 3],
+    '公经': [0, 3, 1, 3],
+    '经费': [0, 3, 1, 3],
   },
-};
+);
 
 async function withPage(query, body) {
   const form = new FakeElement('form');
@@ -128,7 +145,9 @@ async function withPage(query, body) {
   };
   global.fetch = (url) => {
     fetched.push(url);
-    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(DOM_INDEX) });
+    const rel = url.replace(/^\.\.\/\.\.\//, '');
+    if (!(rel in DOM_INDEX)) return Promise.resolve({ ok: false, status: 404 });
+    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(DOM_INDEX[rel]) });
   };
   const file = require.resolve(path.join(__dirname, '..', 'themes', 'default', 'portal', 'static', 'search.js'));
   delete require.cache[file];
@@ -145,7 +164,7 @@ async function withPage(query, body) {
 
 test('?q= on load renders linked, highlighted results from the index at the root', async () => {
   await withPage('三公经费', async ({ form, out, fetched }) => {
-    assert.deepEqual(fetched, ['../../search-index.json']);
+    assert.deepEqual(fetched, ['../../search/meta.json', '../../search/t/0.json', '../../search/d/0.json']);
     assert.equal(form.input.value, '三公经费');
     assert.match(out.children[0].textContent, /找到 2 条结果/);
     const links = out.find('A');

@@ -311,10 +311,10 @@ pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, P
     }
     let summaries: Vec<Summary> = checked.iter().map(Summary::of).collect();
     files.extend(portal.site(&summaries, &years)?);
-    files.push(OutputFile {
-        path: PathBuf::from("search-index.json"),
-        bytes: search::build_index(&docs).into_bytes(),
-    });
+    files.extend(search::build_index(&docs).into_iter().map(|(path, bytes)| OutputFile {
+        path: PathBuf::from(path),
+        bytes,
+    }));
     Ok(files)
 }
 

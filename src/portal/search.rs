@@ -1,7 +1,7 @@
 //! Offline search for Chinese text: an index built at build time.
 //!
 //! The portal is static files only (no server, no external requests), so the
-//! build writes one JSON index, `search-index.json` at the site root, and
+//! build writes a JSON index, `search/` at the site root, and
 //! `themes/default/portal/static/search.js` searches it in the browser. The
 //! Rust [`search`] here runs the same algorithm, for tests and a future CLI;
 //! `tests/search.rs` checks, when `node` is installed, that the two agree.
@@ -40,34 +40,17 @@
 //!
 //! # Index format
 //!
-//! Compact JSON (no whitespace, UTF-8 unescaped), deterministic for the same
-//! set of documents whatever their order:
-//!
-//! ```json
-//! {"docs":[{"u":"2022/101/","t":"…","y":2022,"d":"…","s":"…"}],
-//!  "postings":{"2022":[[0,3],[1,2]],"三公":[[0,5]]}}
-//! ```
-//!
-//! * `docs`: the documents sorted by url; a document's position in this list
-//!   is its *docIndex*. `u` url relative to the site root, `t` title, `y`
-//!   year, `d` department, `s` snippet source: the text's whitespace collapsed
-//!   to single spaces, its first [`SNIPPET_CHARS`] characters, `…` if cut.
-//! * `postings`: token → `[[docIndex, count], …]`, tokens sorted (a
-//!   `BTreeMap`), each list sorted by docIndex. Counts are over the title,
-//!   department, year and text, each tokenized separately (no bigram spans
-//!   two fields), so a page is found by its title or department even when its
-//!   text does not repeat them.
-//!
-//! Size: measured on the shipped content (`index_size_estimate` in
-//! `tests/search.rs`), the index is about as large as the text it indexes
-//! (≈1 KB per KB, ≈0.28 deflated). A 40 KB department-year has ≈2,700 distinct
-//! tokens, so each department adds ≈25–30 KB of postings plus ≈0.7 KB of `docs`.
-//! For ~15,000 departments one file (hundreds of MB) is too big to fetch; the
-//! index could then be sharded by token prefix (e.g. `search-index/<first
-//! character's code point mod N>.json`, plus one `docs` file), the browser
-//! fetching only the shards of the query's tokens. Not built yet.
+//! Sharded JSON files below `search/`, described in [`index`]: the browser
+//! fetches `meta.json`, then one shard per query token and the document
+//! chunks of the results it shows. A single CJK character's postings already
+//! sum the tokens containing it and every posting says whether the title has
+//! the token, so a query reads one list per token and nothing else to rank.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+pub mod index;
+
+pub use index::build as build_index;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -102,71 +85,6 @@ impl SearchDoc {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct Index {
-    docs: Vec<IndexDoc>,
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct IndexDoc {
-    u: String,
-    t: String,
-    y: u16,
-    d: String,
-    s: String,
-}
-
-/// Builds the index: a compact JSON string the browser loads
-/// (`search-index.json`). See the module documentation for the format.
-pub fn build_index(docs: &[SearchDoc]) -> String {
-    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
-    sorted.sort_by(|a, b| (&a.url, &a.title, a.year).cmp(&(&b.url, &b.title, b.year)));
-
-    // Hash maps while counting (a site has ~10⁶ postings); sorted once at the end.
-    let mut postings: HashMap<String, Vec<(u32, u32)>, FastHash> = HashMap::default();
-    let mut docs = Vec::with_capacity(sorted.len());
-    let mut counts: HashMap<String, u32, FastHash> = HashMap::default();
-    for (i, doc) in sorted.into_iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
-        counts.clear();
-        for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
-            each_token(field, |token| match counts.get_mut(token) {
-                Some(n) => *n += 1,
-                None => {
-                    counts.insert(token.to_string(), 1);
-                }
-            });
-        }
-        for (token, count) in counts.drain() {
-            match postings.get_mut(&token) {
-                Some(list) => list.push((i, count)),
-                None => {
-                    postings.insert(token, vec![(i, count)]);
-                }
-            }
-        }
-        docs.push(IndexDoc {
-            u: doc.url.clone(),
-            t: doc.title.clone(),
-            y: doc.year,
-            d: doc.department.clone(),
-            s: snippet(&doc.text),
-        });
-    }
-    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, list) in &mut postings {
-        list.sort_unstable();
-    }
-    let index = SortedIndex {
-        docs,
-        postings: SortedMap(postings),
-    };
-    // Strings, integers and maps with string keys always serialize.
-    serde_json::to_string(&index).unwrap_or_default()
-}
-
 /// FxHash (rustc's): tokens are short and not attacker-chosen at build time,
 /// so a fast hash beats SipHash's flood resistance here.
 #[derive(Clone, Copy, Default)]
@@ -191,22 +109,6 @@ impl std::hash::Hasher for FxHasher {
     }
     fn finish(&self) -> u64 {
         self.0
-    }
-}
-
-/// [`Index`] as written: the postings already sorted by token.
-#[derive(Serialize)]
-struct SortedIndex {
-    docs: Vec<IndexDoc>,
-    postings: SortedMap,
-}
-
-/// Token → postings, serialized as a JSON object in the order held.
-struct SortedMap(Vec<(String, Vec<(u32, u32)>)>);
-
-impl Serialize for SortedMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
@@ -327,75 +229,42 @@ fn query_tokens(query: &str) -> Vec<String> {
     tokens(query).into_iter().filter(|t| seen.insert(t.clone())).collect()
 }
 
-/// The CJK character a query token stands for when it is a lone character.
-fn lone_cjk(token: &str) -> Option<char> {
-    let mut chars = token.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if is_cjk(c) => Some(c),
-        _ => None,
-    }
-}
-
-/// Whether a query token matches an index token.
-fn matches(query_token: &str, index_token: &str) -> bool {
-    match lone_cjk(query_token) {
-        Some(c) => index_token.contains(c),
-        None => query_token == index_token,
-    }
-}
-
 /// Search in Rust (the algorithm of search.js): the urls of the documents
 /// containing all query tokens, best first (title hits, then frequency, then
 /// index order). No tokens, no match or an unreadable index: empty.
-pub fn search(index_json: &str, query: &str) -> Vec<String> {
-    let Ok(index) = serde_json::from_str::<Index>(index_json) else {
+pub fn search<F: index::Files + ?Sized>(files: &F, query: &str) -> Vec<String> {
+    let Some(mut reader) = index::Reader::open(files) else {
         return Vec::new();
     };
     let query = query_tokens(query);
     if query.is_empty() {
         return Vec::new();
     }
-
-    // docIndex → summed frequency, narrowed token by token.
-    let mut found: Option<BTreeMap<u32, u64>> = None;
+    // docIndex → (summed frequency, title hits), narrowed token by token.
+    let mut found: Option<BTreeMap<u32, (u64, usize)>> = None;
     for q in &query {
-        let mut freq: BTreeMap<u32, u64> = BTreeMap::new();
-        let mut add = |list: &[(u32, u32)]| {
-            for &(doc, count) in list {
-                *freq.entry(doc).or_default() += u64::from(count);
-            }
-        };
-        if lone_cjk(q).is_some() {
-            index
-                .postings
-                .iter()
-                .filter(|(t, _)| matches(q, t))
-                .for_each(|(_, list)| add(list));
-        } else if let Some(list) = index.postings.get(q) {
-            add(list);
-        }
+        let this: BTreeMap<u32, (u64, usize)> = reader
+            .postings(q)
+            .into_iter()
+            .map(|(doc, value)| (doc, (u64::from(value >> 1), (value & 1) as usize)))
+            .collect();
         found = Some(match found {
-            None => freq,
+            None => this,
             Some(prev) => prev
                 .into_iter()
-                .filter_map(|(doc, f)| freq.get(&doc).map(|g| (doc, f + g)))
+                .filter_map(|(doc, (f, h))| this.get(&doc).map(|(g, k)| (doc, (f + g, h + k))))
                 .collect(),
         });
     }
-
     let mut ranked: Vec<(usize, u64, u32)> = found
         .unwrap_or_default()
         .into_iter()
-        .filter(|&(doc, _)| (doc as usize) < index.docs.len())
-        .map(|(doc, freq)| {
-            let title = tokens(&index.docs[doc as usize].t);
-            let hits = query.iter().filter(|q| title.iter().any(|t| matches(q, t))).count();
-            (hits, freq, doc)
-        })
+        .filter(|&(doc, _)| (doc as usize) < reader.meta.docs)
+        .map(|(doc, (freq, hits))| (hits, freq, doc))
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     ranked
         .into_iter()
-        .map(|(_, _, doc)| index.docs[doc as usize].u.clone())
+        .filter_map(|(_, _, doc)| reader.doc(doc).map(|d| d.u))
         .collect()
 }

@@ -1,4 +1,4 @@
-/* gongkai offline search: searches search-index.json in the browser.
+/* gongkai offline search: searches the sharded index below search/ in the browser.
  *
  * Progressive enhancement: without JavaScript, <form id="search"> submits
  * (GET ?q=) to its page as usual. With it, the form's submission and a ?q= in
@@ -15,9 +15,11 @@
  *   - quotation and book-title marks (" ＂ “ ” ‘ ’ 「 」 『 』 《 》 〈 〉) are
  *     dropped without separating (“三公”经费 → 三公经费);
  *   - everything else separates and is dropped.
- * A document matches when it holds every (distinct) query token; a query
- * token that is one CJK character matches every index token containing it.
+ * A document matches when it holds every (distinct) query token (the index
+ * already sums, under a single CJK character, every token containing it).
  * Ranking: title hits desc, then summed frequency desc, then index order.
+ * Files: search/meta.json {docs, shards, chunk}; search/t/<shardOf(token)>.json
+ * {token: [doc, count*2+inTitle, ...]}; search/d/<doc/chunk>.json [{u,t,y,d,s}].
  */
 (function () {
   'use strict';
@@ -91,62 +93,72 @@
     });
   }
 
-  function loneCjk(token) {
-    var c = Array.from(token);
-    return c.length === 1 && isCjk(c[0].codePointAt(0)) ? c[0] : null;
+  // The shard of a token: FNV-1a (32 bit) over its code points, as in
+  // src/portal/search/index.rs.
+  function shardOf(token, shards) {
+    var h = 0x811c9dc5;
+    for (var ch of token) {
+      h ^= ch.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % Math.max(1, shards);
   }
 
-  function matches(q, t) {
-    var c = loneCjk(q);
-    return c !== null ? t.indexOf(c) !== -1 : q === t;
+  // A token's flat postings [doc, value, ...] in a parsed shard; own
+  // properties only, so "constructor" or "__proto__" never meet Object.prototype.
+  function listIn(shard, token) {
+    if (!shard || !Object.prototype.hasOwnProperty.call(shard, token)) return [];
+    return Array.isArray(shard[token]) ? shard[token] : [];
   }
 
-  // Parsed JSON → {docs, postings: Map, keys: [tokens]} (a Map, so tokens
-  // such as "constructor" or "__proto__" never meet Object.prototype).
-  function prepare(raw) {
-    if (raw && raw.postings instanceof Map) return raw;
-    var postings = new Map();
-    var p = (raw && raw.postings) || {};
-    Object.keys(p).forEach(function (k) { postings.set(k, p[k]); });
-    return { docs: (raw && raw.docs) || [], postings: postings, keys: Array.from(postings.keys()) };
-  }
-
-  // Doc indices of the matches, best first.
-  function rank(index, query) {
-    index = prepare(index);
+  // Doc indices of the matches, best first. lookup(token) gives a token's
+  // flat postings, value = count * 2 + (1 if the title has the token).
+  function rankWith(lookup, docCount, query) {
     var qs = queryTokens(query);
     if (!qs.length) return [];
     var found = null;
     qs.forEach(function (q) {
-      var freq = new Map();
-      var add = function (list) {
-        list.forEach(function (pair) { freq.set(pair[0], (freq.get(pair[0]) || 0) + pair[1]); });
-      };
-      if (loneCjk(q) !== null) {
-        index.keys.forEach(function (t) { if (matches(q, t)) add(index.postings.get(t)); });
-      } else if (index.postings.has(q)) {
-        add(index.postings.get(q));
+      var list = lookup(q);
+      var here = new Map();
+      for (var i = 0; i + 1 < list.length; i += 2) {
+        here.set(list[i], [Math.floor(list[i + 1] / 2), list[i + 1] % 2]);
       }
-      if (found === null) { found = freq; return; }
+      if (found === null) { found = here; return; }
       var next = new Map();
-      found.forEach(function (f, doc) { if (freq.has(doc)) next.set(doc, f + freq.get(doc)); });
+      found.forEach(function (fh, doc) {
+        var g = here.get(doc);
+        if (g) next.set(doc, [fh[0] + g[0], fh[1] + g[1]]);
+      });
       found = next;
     });
     var ranked = [];
-    found.forEach(function (freq, doc) {
-      if (doc < 0 || doc >= index.docs.length) return;
-      var title = tokens(index.docs[doc].t);
-      var hits = qs.filter(function (q) { return title.some(function (t) { return matches(q, t); }); }).length;
-      ranked.push([hits, freq, doc]);
-    });
+    found.forEach(function (fh, doc) { if (doc >= 0 && doc < docCount) ranked.push([fh[1], fh[0], doc]); });
     ranked.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1] || a[2] - b[2]; });
     return ranked.map(function (r) { return r[2]; });
   }
 
+  function metaPath() { return 'search/meta.json'; }
+  function shardPath(k) { return 'search/t/' + k + '.json'; }
+  function chunkPath(c) { return 'search/d/' + c + '.json'; }
+
+  // A whole index in memory ({path: parsed JSON}), for tests and tools.
+  function rank(files, query) {
+    var meta = files[metaPath()];
+    if (!meta) return [];
+    return rankWith(function (q) { return listIn(files[shardPath(shardOf(q, meta.shards))], q); }, meta.docs, query);
+  }
+
   // Urls of the matches, best first (like search() in search.rs).
-  function search(index, query) {
-    index = prepare(index);
-    return rank(index, query).map(function (doc) { return index.docs[doc].u; });
+  function search(files, query) {
+    var meta = files[metaPath()];
+    return rank(files, query).map(function (i) {
+      var chunk = files[chunkPath(Math.floor(i / meta.chunk))];
+      return chunk ? chunk[i % meta.chunk] : null;
+    }).filter(Boolean).map(function (doc) { return doc.u; });
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
   }
 
   // ---- Rendering (browser only) ----
@@ -203,27 +215,25 @@
     return root + url;
   }
 
-  function render(out, index, query, root) {
+  function status(out, text) {
     out.textContent = '';
-    var status = document.createElement('p');
-    status.className = 'search-status';
-    out.appendChild(status);
-    if (!queryTokens(query).length) {
-      status.textContent = '请输入要搜索的文字。';
+    var p = document.createElement('p');
+    p.className = 'search-status';
+    p.textContent = text;
+    out.appendChild(p);
+  }
+
+  // Renders `docs` (the first MAX_SHOWN of `total` matches, in rank order).
+  function render(out, query, total, docs, root) {
+    if (!total) {
+      status(out, '未找到与“' + query + '”相关的内容。');
       return;
     }
-    var found = rank(index, query);
-    if (!found.length) {
-      status.textContent = '未找到与“' + query + '”相关的内容。';
-      return;
-    }
-    status.textContent = '找到 ' + found.length + ' 条结果' +
-      (found.length > MAX_SHOWN ? '，显示前 ' + MAX_SHOWN + ' 条' : '') + '。';
+    status(out, '找到 ' + total + ' 条结果' + (total > MAX_SHOWN ? '，显示前 ' + MAX_SHOWN + ' 条' : '') + '。');
     var queryTerms = terms(query);
     var list = document.createElement('ol');
     list.className = 'search-list';
-    found.slice(0, MAX_SHOWN).forEach(function (docIndex) {
-      var doc = index.docs[docIndex];
+    docs.forEach(function (doc) {
       var item = document.createElement('li');
       var link = document.createElement('a');
       var target = href(root, doc.u);
@@ -252,31 +262,55 @@
     // Without a results area, the form keeps submitting to its action.
     if (!form || !out || !input || typeof fetch !== 'function') return;
     var root = document.documentElement.dataset.root || '';
-    var loading = null;
+    var files = {};
 
-    function load() {
-      if (!loading) {
-        loading = fetch(root + 'search-index.json', { credentials: 'same-origin' })
-          .then(function (response) {
-            if (!response.ok) throw new Error('HTTP ' + response.status);
-            return response.json();
-          })
-          .then(prepare);
-        loading.catch(function () { loading = null; });
+    // A file of the index, fetched once (a failed fetch is tried again).
+    function get(path) {
+      if (!files[path]) {
+        files[path] = fetch(root + path, { credentials: 'same-origin' }).then(function (response) {
+          if (!response.ok) throw new Error('HTTP ' + response.status);
+          return response.json();
+        });
+        files[path].catch(function () { delete files[path]; });
       }
-      return loading;
+      return files[path];
+    }
+
+    // meta.json, then the shard of each query token, then the document
+    // chunks of the results shown.
+    function answer(query) {
+      return get(metaPath()).then(function (meta) {
+        var qs = queryTokens(query);
+        var shards = unique(qs.map(function (q) { return shardOf(q, meta.shards); }));
+        return Promise.all(shards.map(function (k) { return get(shardPath(k)); })).then(function (loaded) {
+          var byShard = new Map();
+          shards.forEach(function (k, i) { byShard.set(k, loaded[i]); });
+          var found = rankWith(function (q) {
+            return listIn(byShard.get(shardOf(q, meta.shards)), q);
+          }, meta.docs, query);
+          var shown = found.slice(0, MAX_SHOWN);
+          var chunks = unique(shown.map(function (i) { return Math.floor(i / meta.chunk); }));
+          return Promise.all(chunks.map(function (c) { return get(chunkPath(c)); })).then(function (lists) {
+            var byChunk = new Map();
+            chunks.forEach(function (c, i) { byChunk.set(c, lists[i]); });
+            var docs = shown.map(function (i) {
+              var list = byChunk.get(Math.floor(i / meta.chunk));
+              return Array.isArray(list) ? list[i % meta.chunk] : null;
+            }).filter(Boolean);
+            render(out, query, found.length, docs, root);
+          });
+        });
+      });
     }
 
     function run(query) {
+      if (!queryTokens(query).length) {
+        status(out, '请输入要搜索的文字。');
+        return;
+      }
       out.setAttribute('aria-busy', 'true');
-      load().then(function (index) {
-        render(out, index, query, root);
-      }, function () {
-        out.textContent = '';
-        var p = document.createElement('p');
-        p.className = 'search-status';
-        p.textContent = '搜索索引加载失败，请稍后重试。';
-        out.appendChild(p);
+      answer(query).catch(function () {
+        status(out, '搜索索引加载失败，请稍后重试。');
       }).then(function () {
         out.removeAttribute('aria-busy');
       });
@@ -300,7 +334,7 @@
     }
   }
 
-  var api = { tokens: tokens, search: search, rank: rank, prepare: prepare, isCjk: isCjk };
+  var api = { tokens: tokens, search: search, rank: rank, shardOf: shardOf, isCjk: isCjk };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   if (typeof document !== 'undefined' && typeof window !== 'undefined') {
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
