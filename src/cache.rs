@@ -331,13 +331,7 @@ impl Cache {
             .map(|r| r.inputs.iter().map(|i| (i.path.as_str(), i)).collect())
             .unwrap_or_default();
         let mut inputs = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(3).sort_by_file_name() {
-            let entry = entry.map_err(std::io::Error::other)?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let meta = entry.metadata().map_err(std::io::Error::other)?;
-            let path = slashed(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+        for (path, full, meta) in files_below(dir, 3)? {
             let len = meta.len();
             let mtime = mtime_ns(&meta);
             let vouched = previous.get(path.as_str()).filter(|p| {
@@ -345,7 +339,7 @@ impl Cache {
             });
             let hash = match vouched {
                 Some(p) => p.hash,
-                None => content_hash(&std::fs::read(entry.path())?),
+                None => content_hash(&std::fs::read(&full)?),
             };
             inputs.push(Input { path, len, mtime, hash });
         }
@@ -441,6 +435,27 @@ fn write_bytes(path: &Path, bytes: Vec<u8>) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: {e}", path.display())
     })
+}
+
+/// The regular files below `dir` (at most `depth` levels), sorted by their
+/// `/`-separated relative path, with their metadata. `DirEntry::metadata`
+/// stats relative to the open folder, much cheaper than a full path each.
+fn files_below(dir: &Path, depth: usize) -> std::io::Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
+    let mut out = Vec::new();
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let kind = entry.file_type()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_file() {
+            out.push((name, entry.path(), entry.metadata()?));
+        } else if kind.is_dir() && depth > 1 {
+            for (path, full, meta) in files_below(&entry.path(), depth - 1)? {
+                out.push((format!("{name}/{path}"), full, meta));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The key of a department-year's built files besides its inputs.

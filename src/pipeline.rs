@@ -93,6 +93,7 @@ pub fn run(
         None => None,
     };
     let cache = Cache::open(content, use_cache);
+    timer.lap("site codes, theme, cache read");
     // Each folder's fingerprint and unit; the units tell which years each
     // department publishes, which its pages link to.
     let scanned = parallel(&dirs, &|_, _| {}, |dir| {
@@ -105,7 +106,7 @@ pub fn run(
         };
         Ok(Scanned { key, inputs, unit })
     })?;
-    timer.lap("fingerprint folders (site codes, theme, cache read)");
+    timer.lap("fingerprint folders");
     let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
     let staging = match output {
         Some(out) => Some(Staging::begin(out)?),
