@@ -20,7 +20,10 @@
 //! error, only a slower run; the cache is written atomically after the run.
 //!
 //! Where: `.gongkai-cache/<content folder name>.json` next to the content
-//! folder (beside `themes/`), never inside what a build publishes, with the
+//! folder (beside `themes/`), never inside what a build publishes: a header
+//! (what the records are valid for, the search index's state) and the records
+//! in sixteen files by key hash (`<name>.records-<k>.json`, read in parallel;
+//! a correction rewrites one), with the
 //! search index's per-document signatures in `<content folder
 //! name>.search-signatures` (only builds read them; see
 //! [`index`](crate::portal::search::index)). A run that reuses every record
@@ -37,7 +40,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped whenever the record layout or its meaning changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// How long before a run a file must have been modified for its time stamp
 /// to vouch for its content next time (2 s: the coarsest common granularity).
@@ -124,6 +127,9 @@ pub struct Record {
     /// Its search entry's url and hash (the entry itself is in the index).
     pub search: Option<SearchKey>,
     pub built: Option<Built>,
+    /// When the run that recorded it started (from its records file).
+    #[serde(skip)]
+    recorded: u64,
 }
 
 impl Record {
@@ -155,6 +161,7 @@ impl Record {
             findings,
             summary: None,
             search: None,
+            recorded: 0,
             built: None,
         }
     }
@@ -214,10 +221,26 @@ struct Stored {
     content: String,
     /// When the run that wrote it started, nanoseconds since the epoch.
     started: u64,
-    records: BTreeMap<String, Record>,
     /// The search index last built (its signatures are in a file of their
     /// own, `<name>.search-signatures`, which only builds read).
     index: Option<StoredIndex>,
+}
+
+/// One of the [`SHARDS`] records files: the records whose key hashes to it.
+#[derive(Serialize, Deserialize)]
+struct StoredRecords {
+    /// Ties it to the header's format, tool, site and content.
+    stamp: u64,
+    /// When the run that wrote it started.
+    started: u64,
+    records: BTreeMap<String, Record>,
+}
+
+/// Records files per cache: a correction rewrites one sixteenth of them.
+const SHARDS: u64 = 16;
+
+fn shard_of(key: &str) -> u64 {
+    content_hash(key.as_bytes()) % SHARDS
 }
 
 /// A search index's state and the id tying it to its signatures file.
@@ -243,7 +266,6 @@ pub struct Cache {
     /// The content folder as given, which department-year folders start with.
     given: PathBuf,
     started: u64,
-    previous_started: u64,
     old: BTreeMap<String, Record>,
     old_index: Option<StoredIndex>,
     /// The previous index with its signatures, read when first needed.
@@ -278,8 +300,12 @@ impl Cache {
             .and_then(|p| std::fs::read(p).ok())
             .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
             .filter(|s| s.format == FORMAT && s.tool == tool && s.site == site && s.content == content_key);
-        let (old, old_index, previous_started) =
-            stored.map_or_else(Default::default, |s| (s.records, s.index, s.started));
+        let stamp = stamp_of(&tool, site, &content_key);
+        let old = match (&stored, &path) {
+            (Some(_), Some(path)) => read_records(path, stamp),
+            _ => BTreeMap::new(),
+        };
+        let old_index = stored.and_then(|s| s.index);
         Cache {
             path,
             tool,
@@ -287,7 +313,6 @@ impl Cache {
             content: content_key,
             given: content.to_path_buf(),
             started,
-            previous_started,
             old,
             old_index,
             old_search: std::sync::OnceLock::new(),
@@ -325,18 +350,18 @@ impl Cache {
     /// Fingerprints a folder's files, hashing only those whose time stamps
     /// cannot vouch for them.
     pub fn inputs(&self, key: &str, dir: &Path) -> std::io::Result<Inputs> {
-        let previous: BTreeMap<&str, &Input> = self
-            .old
-            .get(key)
+        let old = self.old.get(key);
+        let recorded = old.map_or(0, |r| r.recorded);
+        let previous: BTreeMap<&str, &Input> = old
             .map(|r| r.inputs.iter().map(|i| (i.path.as_str(), i)).collect())
             .unwrap_or_default();
         let mut inputs = Vec::new();
         for (path, full, meta) in files_below(dir, 3)? {
             let len = meta.len();
             let mtime = mtime_ns(&meta);
-            let vouched = previous.get(path.as_str()).filter(|p| {
-                p.len == len && p.mtime == mtime && mtime != 0 && mtime.saturating_add(RACY_NS) < self.previous_started
-            });
+            let vouched = previous
+                .get(path.as_str())
+                .filter(|p| p.len == len && p.mtime == mtime && mtime != 0 && mtime.saturating_add(RACY_NS) < recorded);
             let hash = match vouched {
                 Some(p) => p.hash,
                 None => content_hash(&std::fs::read(&full)?),
@@ -399,25 +424,88 @@ impl Cache {
             }
             _ => self.old_index.clone(),
         };
-        let mut records: BTreeMap<String, Record> = BTreeMap::new();
+        // Records files whose content changes: a new record, or an old one
+        // not kept (its folder gone or changed).
+        let mut dirty = std::collections::BTreeSet::new();
+        dirty.extend(run.new.keys().map(|k| shard_of(k)));
+        dirty.extend(
+            self.old
+                .keys()
+                .filter(|k| !run.reused.contains(*k) && !run.new.contains_key(*k))
+                .map(|k| shard_of(k)),
+        );
+        let stamp = stamp_of(&self.tool, self.site, &self.content);
+        let mut shards: BTreeMap<u64, BTreeMap<String, Record>> = dirty.iter().map(|k| (*k, BTreeMap::new())).collect();
         let mut old = self.old;
         for key in run.reused {
-            if let Some(record) = old.remove(&key) {
-                records.insert(key, record);
+            if let Some(shard) = shards.get_mut(&shard_of(&key))
+                && let Some(record) = old.remove(&key)
+            {
+                shard.insert(key, record);
             }
         }
-        records.extend(run.new);
+        for (key, record) in run.new {
+            if let Some(shard) = shards.get_mut(&shard_of(&key)) {
+                shard.insert(key, record);
+            }
+        }
+        // A records file keeps its own start time: the racy rule needs the
+        // run that saw the files.
+        let started = self.started;
+        for (k, records) in shards {
+            let file = StoredRecords {
+                stamp,
+                started,
+                records,
+            };
+            write_json(&records_path(&path, k), &file)?;
+        }
         let stored = Stored {
             format: FORMAT,
             tool: self.tool,
             site: self.site,
             content: self.content,
-            started: self.started,
-            records,
+            started,
             index,
         };
         write_json(&path, &stored)
     }
+}
+
+/// Ties records files to a header: format, tool, site and content.
+fn stamp_of(tool: &str, site: u64, content: &str) -> u64 {
+    content_hash(format!("{FORMAT}\0{tool}\0{site}\0{content}").as_bytes())
+}
+
+fn records_path(header: &Path, shard: u64) -> PathBuf {
+    header.with_extension(format!("records-{shard}.json"))
+}
+
+/// Every records file with this stamp, read in parallel; each record
+/// remembers when its file was written.
+fn read_records(header: &Path, stamp: u64) -> BTreeMap<String, Record> {
+    let parts: Vec<BTreeMap<String, Record>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..SHARDS)
+            .map(|k| {
+                scope.spawn(move || {
+                    std::fs::read(records_path(header, k))
+                        .ok()
+                        .and_then(|bytes| serde_json::from_slice::<StoredRecords>(&bytes).ok())
+                        .filter(|f| f.stamp == stamp)
+                        .map(|f| {
+                            let mut records = f.records;
+                            for r in records.values_mut() {
+                                r.recorded = f.started;
+                            }
+                            records
+                        })
+                        .unwrap_or_default()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    parts.into_iter().flatten().collect()
 }
 
 /// Writes `value` as JSON to `path` atomically (a temporary file renamed).

@@ -49,21 +49,36 @@ pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(content).sort_by_file_name().max_depth(8) {
-        let entry = entry.map_err(|e| LoadError::Io {
-            path: e.path().unwrap_or(content).to_path_buf(),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("file-system loop")),
-        })?;
-        if entry.file_type().is_file()
-            && entry.file_name() == "unit.yaml"
-            && let Some(parent) = entry.path().parent()
-        {
-            dirs.push(parent.to_path_buf());
+    find_below(content, 7, &mut dirs)?;
+    Ok(dirs)
+}
+
+/// Adds `dir` when it holds a `unit.yaml`, then searches its sub-folders
+/// (`depth` levels at most), in name order. Entries' types come from the
+/// folder listing, so no file is statted.
+fn find_below(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let io = |source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    let mut sub = Vec::new();
+    for entry in entries {
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_file() && entry.file_name() == "unit.yaml" {
+            found.push(dir.to_path_buf());
+        } else if kind.is_dir() && depth > 0 {
+            sub.push(entry.path());
         }
     }
-    Ok(dirs)
+    for path in sub {
+        find_below(&path, depth - 1, found)?;
+    }
+    Ok(())
 }
 
 /// Loads a whole site. Findings go to `diags`; department-years whose
