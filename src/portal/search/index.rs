@@ -197,6 +197,9 @@ fn feed(sig: &mut u64, token: &str, value: u32) {
 /// A document's postings: `(token, value)`, sorted by token.
 type Postings = Vec<(String, u32)>;
 
+/// A shard's JSON and its documents' signatures (position in the table, value).
+type WrittenShard = (Vec<u8>, Vec<(usize, u64)>);
+
 /// A shard being built from scratch (sorted when written).
 type BuildingShard = HashMap<String, Vec<(u32, u32)>, FastHash>;
 
@@ -429,37 +432,94 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
                 }
             }
         }
+        // The changed documents' postings, on every core, merged per shard.
         for &i in &changed {
-            let postings = postings(doc_of(i)?);
-            for (token, value) in postings {
-                let target = &mut all[shard_of(&token, layout.shards) as usize];
-                let d = u32::try_from(i).unwrap_or(u32::MAX);
-                match target.get_mut(&token) {
-                    Some(list) => list.push((d, value)),
-                    None => {
-                        target.insert(token, vec![(d, value)]);
+            doc_of(i)?;
+        }
+        let threads = crate::pipeline::threads().clamp(1, changed.len().max(1));
+        let parts: Vec<Vec<BuildingShard>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = changed
+                .chunks(changed.len().div_ceil(threads).max(1))
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut mine: Vec<BuildingShard> = vec![HashMap::default(); shards];
+                        for &i in part {
+                            let Some(doc) = entries[i].doc else { continue };
+                            let d = u32::try_from(i).unwrap_or(u32::MAX);
+                            for (token, value) in postings(doc) {
+                                let target = &mut mine[shard_of(&token, layout.shards) as usize];
+                                match target.get_mut(&token) {
+                                    Some(list) => list.push((d, value)),
+                                    None => {
+                                        target.insert(token, vec![(d, value)]);
+                                    }
+                                }
+                            }
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        for part in parts {
+            for (target, shard) in all.iter_mut().zip(part) {
+                for (token, list) in shard {
+                    match target.get_mut(&token) {
+                        Some(existing) => existing.extend(list),
+                        None => {
+                            target.insert(token, list);
+                        }
                     }
                 }
             }
         }
         // Sorted lists; every document's signatures from the shards (tokens
-        // in order, as `shard_signatures` feeds them).
+        // in order, as `shard_signatures` feeds them); shards on every core.
+        let done: Vec<WrittenShard> = std::thread::scope(|scope| {
+            let per = shards.div_ceil(crate::pipeline::threads().max(1)).max(1);
+            let mut all = all;
+            let mut handles = Vec::new();
+            let mut first = 0;
+            while !all.is_empty() {
+                let rest = all.split_off(per.min(all.len()));
+                let mine = std::mem::replace(&mut all, rest);
+                let start = first;
+                first += mine.len();
+                handles.push(scope.spawn(move || {
+                    mine.into_iter()
+                        .enumerate()
+                        .map(|(j, shard)| {
+                            let k = start + j;
+                            let mut shard: Vec<(String, Vec<(u32, u32)>)> = shard.into_iter().collect();
+                            shard.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                            let mut sigs: HashMap<u32, u64, FastHash> = HashMap::default();
+                            for (token, list) in shard.iter_mut() {
+                                list.sort_unstable();
+                                for &(d, v) in list.iter() {
+                                    feed(sigs.entry(d).or_default(), token, v);
+                                }
+                            }
+                            let json = sorted_shard_json(shard.iter().map(|(t, l)| (t, l)));
+                            let sigs = sigs
+                                .into_iter()
+                                .map(|(d, sig)| (d as usize * shards + k, sig))
+                                .collect();
+                            (json, sigs)
+                        })
+                        .collect::<Vec<_>>()
+                }));
+            }
+            handles.into_iter().filter_map(|h| h.join().ok()).flatten().collect()
+        });
         let mut signatures = vec![0u64; n * shards];
-        for (k, shard) in all.into_iter().enumerate() {
-            let mut shard: Vec<(String, Vec<(u32, u32)>)> = shard.into_iter().collect();
-            shard.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            for (token, list) in shard.iter_mut() {
-                list.sort_unstable();
-                for &(d, v) in list.iter() {
-                    if let Some(sig) = signatures.get_mut(d as usize * shards + k) {
-                        feed(sig, token, v);
-                    }
+        for (k, (json, sigs)) in done.into_iter().enumerate() {
+            for (at, sig) in sigs {
+                if let Some(slot) = signatures.get_mut(at) {
+                    *slot = sig;
                 }
             }
-            write.push((
-                shard_path(k as u32),
-                sorted_shard_json(shard.iter().map(|(t, l)| (t, l))),
-            ));
+            write.push((shard_path(k as u32), json));
         }
         signatures
     };
