@@ -120,6 +120,7 @@ pub fn run(
         staging: staging.as_ref(),
         outputs,
         cache: &cache,
+        entries: output.is_some(),
     };
     let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
     let done = parallel(&jobs, progress, |(dir, scanned)| {
@@ -135,6 +136,7 @@ pub fn run(
         staging: None,
         outputs,
         cache: &cache,
+        entries: output.is_some(),
     };
     let done = match done {
         Ok(done) => done,
@@ -319,6 +321,10 @@ struct Context<'a> {
     staging: Option<&'a Staging>,
     outputs: Outputs,
     cache: &'a Cache,
+    /// Work out each department-year's site summary and search entry (a
+    /// build's index pages need them; a check does not, and a build never
+    /// reuses a record without built files).
+    entries: bool,
 }
 
 /// Runs `work` over `items` on every core; results in the order of `items`,
@@ -484,6 +490,9 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<cache::Built
             });
         }
         built = Some(written);
+    }
+    if !cx.entries {
+        return Ok((nothing(diags), built));
     }
     let search = portal::search_doc(&checked);
     let done = Done {

@@ -250,3 +250,17 @@ fn the_cache_follows_the_folder_not_how_it_is_named() {
     assert!(ok && err.contains("2 unchanged since the last build"), "{err}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A check records no site entries (it needs none); the build after it must
+/// still render every department-year and publish the whole site.
+#[test]
+fn a_build_after_a_check_is_complete() {
+    let root = site("check-then-build");
+    assert!(run(&root, &["check"]).0);
+    let (ok, _, err) = run(&root, &["build"]);
+    assert!(ok, "{err}");
+    assert!(!err.contains("unchanged since the last build"), "{err}");
+    assert!(run(&root, &["build", "--no-cache", "-o", "fresh"]).0);
+    assert_eq!(site_files(&root.join("output")), site_files(&root.join("fresh")));
+    let _ = std::fs::remove_dir_all(&root);
+}
