@@ -165,7 +165,7 @@ for N in $NS; do
   fi
   # (d) one figure changed in one department, then build again over the previous output
   if has_task rebuild; then
-    rm -rf "$W/gk-edit" "$W/out-edit" "$W/.out-edit.previous" "$W/.gongkai-cache/gk-edit.json"
+    rm -rf "$W/gk-edit" "$W/out-edit" "$W/.out-edit.previous" "$W/.gongkai-cache/gk-edit".*
     cp -a "$W/gk-$N" "$W/gk-edit"
     "$GK" build "$W/gk-edit" -o "$W/out-edit" > /dev/null
     measure "$N" rebuild "python3 $BENCH/edit_figure.py $W/gk-edit 2>/dev/null" "$GK build $W/gk-edit -o $W/out-edit"
