@@ -9,6 +9,8 @@
 //! reports every problem it can find; a file whose structure is broken is
 //! reported once and the rest of the site is still checked.
 
+pub mod spanned;
+
 use crate::amount::{AmountUnit, parse_amount, parse_percent};
 use crate::codes::{CodeLists, Kind, SiteCodes};
 use crate::diag::{Diagnostics, Loc, display_path};
@@ -573,7 +575,7 @@ impl<'a> FileCtx<'a> {
     }
 
     fn loc(&self, text: &Text) -> Loc {
-        let mut loc = Loc::from_saphyr(&self.file, &text.referenced);
+        let mut loc = Loc::at(&self.file, &text.referenced);
         if loc.len == 0 {
             loc.len = text.value.chars().count() as u32;
         }
@@ -1027,13 +1029,13 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    fn indicators(&self, rows: &[serde_saphyr::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
+    fn indicators(&self, rows: &[schema::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
         const CELLS: &str = "[一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]";
         let mut level1 = String::new();
         let mut level2 = String::new();
         let mut out = Vec::new();
         for row in rows {
-            let row_loc = Loc::from_saphyr(&self.file, &row.referenced);
+            let row_loc = Loc::at(&self.file, &row.referenced);
             if row.value.len() != 6 {
                 diags.error(
                     "indicator-row",
