@@ -8,7 +8,13 @@
 //! labels to enumerations. Conversion goes on after a bad value, so one run
 //! reports every problem it can find; a file whose structure is broken is
 //! reported once and the rest of the site is still checked.
+//!
+//! A file is first read by the fast front end ([`fast`]), which accepts the
+//! plain subset of YAML content files are written in and gives up on
+//! anything else; serde-saphyr then reads what it gave up on, so errors are
+//! always serde-saphyr's.
 
+pub mod fast;
 pub mod spanned;
 
 use crate::amount::{AmountUnit, parse_amount, parse_percent};
@@ -386,6 +392,9 @@ pub fn parse_yaml<T: DeserializeOwned>(
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     diags.add_source(file.clone(), Arc::from(text));
+    if let Ok(value) = fast::from_str::<T>(text) {
+        return Some((value, file));
+    }
     let options = serde_saphyr::options! { with_snippet: false };
     match serde_saphyr::from_str_with_options::<T>(text, options) {
         Ok(value) => Some((value, file)),
