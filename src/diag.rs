@@ -52,6 +52,16 @@ impl Loc {
         }
     }
 
+    /// The position of a loaded value.
+    pub fn at(file: &Arc<Path>, pos: &crate::load::spanned::Pos) -> Self {
+        Loc {
+            file: file.clone(),
+            line: pos.line.max(1),
+            column: pos.column.max(1),
+            len: pos.len,
+        }
+    }
+
     pub fn from_saphyr(file: &Arc<Path>, loc: &serde_saphyr::Location) -> Self {
         Loc {
             file: file.clone(),

@@ -8,6 +8,14 @@
 //! labels to enumerations. Conversion goes on after a bad value, so one run
 //! reports every problem it can find; a file whose structure is broken is
 //! reported once and the rest of the site is still checked.
+//!
+//! A file is first read by the fast front end ([`fast`]), which accepts the
+//! plain subset of YAML content files are written in and gives up on
+//! anything else; serde-saphyr then reads what it gave up on, so errors are
+//! always serde-saphyr's.
+
+pub mod fast;
+pub mod spanned;
 
 use crate::amount::{AmountUnit, parse_amount, parse_percent};
 use crate::codes::{CodeLists, Kind, SiteCodes};
@@ -399,6 +407,9 @@ pub fn parse_yaml<T: DeserializeOwned>(
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     diags.add_source(file.clone(), Arc::from(text));
+    if let Ok(value) = fast::from_str::<T>(text) {
+        return Some((value, file));
+    }
     let options = serde_saphyr::options! { with_snippet: false };
     match serde_saphyr::from_str_with_options::<T>(text, options) {
         Ok(value) => Some((value, file)),
@@ -588,7 +599,7 @@ impl<'a> FileCtx<'a> {
     }
 
     fn loc(&self, text: &Text) -> Loc {
-        let mut loc = Loc::from_saphyr(&self.file, &text.referenced);
+        let mut loc = Loc::at(&self.file, &text.referenced);
         if loc.len == 0 {
             loc.len = text.value.chars().count() as u32;
         }
@@ -1042,13 +1053,13 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    fn indicators(&self, rows: &[serde_saphyr::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
+    fn indicators(&self, rows: &[schema::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
         const CELLS: &str = "[一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]";
         let mut level1 = String::new();
         let mut level2 = String::new();
         let mut out = Vec::new();
         for row in rows {
-            let row_loc = Loc::from_saphyr(&self.file, &row.referenced);
+            let row_loc = Loc::at(&self.file, &row.referenced);
             if row.value.len() != 6 {
                 diags.error(
                     "indicator-row",

@@ -12,7 +12,8 @@
 //! `docs/schema.md`.
 
 use serde::Deserialize;
-use serde_saphyr::Spanned;
+
+pub use crate::load::spanned::Spanned;
 
 /// A typed-in value with its position: amounts, codes, labels.
 pub type Text = Spanned<String>;
