@@ -11,6 +11,8 @@ the repository has in the target's input layout:
   fixture sites tests/fixtures/check/*/content/<year>/<code>/), its files
   joined with NUL in the order of FILES below (an absent file is an empty
   chunk) - the layout fuzz_targets/load.rs splits again;
+- load_fast: the same layout and folders, the `load` seeds, and 20
+  department-years written by bench/gen_content.py (seed 1);
 - import_text: tests/fixtures/reference/*.txt and tests/fixtures/import/*;
 - import_docx: output/*/*/disclosure.docx as they are (written by
   `cargo run --release -- build`), their word/document.xml alone (the
@@ -24,7 +26,9 @@ script again adds nothing twice.
 """
 
 import hashlib
+import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -32,7 +36,7 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 SEP = b"\0"
 
-# Keep in step with fuzz_targets/load.rs.
+# Keep in step with LOAD_FILES in fuzz/src/lib.rs.
 FILES = [
     "unit.yaml",
     "functions.yaml",
@@ -62,6 +66,22 @@ def department_years() -> list[Path]:
 def load_inputs():
     for d in department_years():
         yield joined(d)
+
+
+def load_fast_inputs():
+    yield from load_inputs()
+    seeds = FUZZ / "seeds" / "load"
+    if seeds.is_dir():
+        yield from (p.read_bytes() for p in sorted(seeds.iterdir()) if p.is_file())
+    with tempfile.TemporaryDirectory() as tmp:
+        generator = ROOT / "bench" / "gen_content.py"
+        subprocess.run(
+            [sys.executable, str(generator), "--n", "20", "--seed", "1", "--out", tmp],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for unit in sorted(Path(tmp).glob("*/*/unit.yaml")):
+            yield joined(unit.parent)
 
 
 def import_text_inputs():
@@ -104,6 +124,7 @@ def import_xlsx_inputs():
 
 TARGETS = {
     "load": load_inputs,
+    "load_fast": load_fast_inputs,
     "import_text": import_text_inputs,
     "import_docx": import_docx_inputs,
     "import_xlsx": import_xlsx_inputs,

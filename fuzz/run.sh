@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET: load | import_text | import_docx | import_xlsx; SECONDS defaults
+# TARGET: load | load_fast | import_text | import_docx | import_xlsx; SECONDS defaults
 # to 600. Builds the working corpus first (make-corpus.py), runs niced, and
 # keeps the log in fuzz/logs/. Crashes land in fuzz/artifacts/TARGET/.
 set -euo pipefail
@@ -13,7 +13,7 @@ seconds=${2:-600}
 shift $(( $# >= 2 ? 2 : 1 ))
 
 case "$target" in
-  load | import_text) max_len=200000 ;;
+  load | load_fast | import_text) max_len=200000 ;;
   import_docx | import_xlsx) max_len=2000000 ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac

@@ -1,9 +1,9 @@
 //! The YAML loader through derivation, checks and rendering.
 //!
 //! Input: the files of one department-year, NUL-separated, in the order of
-//! `FILES`; an empty chunk means "this file is absent" (so `\0\0…` skips
-//! files), chunks past the last name are ignored. `fuzz/make-corpus.py`
-//! builds such inputs from content folders.
+//! `gongkai_fuzz::LOAD_FILES`; an empty chunk means "this file is absent"
+//! (so `\0\0…` skips files), chunks past the last name are ignored.
+//! `fuzz/make-corpus.py` builds such inputs from content folders.
 
 #![no_main]
 
@@ -14,20 +14,6 @@ use gongkai::diag::Diagnostics;
 use gongkai::render::narrative::Narrator;
 use libfuzzer_sys::fuzz_target;
 
-const FILES: [&str; 11] = [
-    "unit.yaml",
-    "functions.yaml",
-    "economic.yaml",
-    "sangong.yaml",
-    "projects.yaml",
-    "procurement.yaml",
-    "assets.yaml",
-    "prior.yaml",
-    "narrative.yaml",
-    "organisation.yaml",
-    "corrections.yaml",
-];
-
 fn narrator() -> &'static Narrator {
     static NARRATOR: OnceLock<Narrator> = OnceLock::new();
     NARRATOR.get_or_init(|| Narrator::new(None).expect("the default templates compile"))
@@ -36,7 +22,7 @@ fn narrator() -> &'static Narrator {
 // `GONGKAI_FUZZ_VERBOSE=1` prints how far each input got and its
 // diagnostics (triage: `target/x86_64-unknown-linux-gnu/release/load FILE`).
 fuzz_target!(|data: &[u8]| {
-    let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::split_named(data, &FILES)
+    let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::split_named(data, &gongkai_fuzz::LOAD_FILES)
         .into_iter()
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();

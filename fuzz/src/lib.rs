@@ -11,6 +11,22 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 /// of a structured `import_xlsx` input.
 pub const SEP: u8 = 0;
 
+/// The files of a department-year in the order of a `load` / `load_fast`
+/// input (keep in step with `FILES` in `make-corpus.py`).
+pub const LOAD_FILES: [&str; 11] = [
+    "unit.yaml",
+    "functions.yaml",
+    "economic.yaml",
+    "sangong.yaml",
+    "projects.yaml",
+    "procurement.yaml",
+    "assets.yaml",
+    "prior.yaml",
+    "narrative.yaml",
+    "organisation.yaml",
+    "corrections.yaml",
+];
+
 /// Splits `data` on [`SEP`] and pairs the chunks with `names`, in order;
 /// empty chunks (and names past the last chunk) are absent.
 pub fn split_named<'a>(data: &'a [u8], names: &[&'static str]) -> Vec<(&'static str, &'a [u8])> {
