@@ -154,6 +154,37 @@ fn scalars_comments_and_nulls() {
     );
 }
 
+/// Characters serde-saphyr reads as ordinary ones (U+2028, U+2029, full-width
+/// forms, astral), escapes, and long scalars, in every context.
+#[test]
+fn unicode_escapes_and_long_scalars() {
+    let long = "长".repeat(1500);
+    for value in [
+        "a\u{2028}b",
+        "\u{2029}",
+        "￥100 ｡ ｢x｣",
+        "\"\\u2028 \\x80 \\xff \\u00a0 \\U0010FFFF \\u3000\"",
+        "'a\u{2028}''b'",
+        "\"\u{3000}x\u{3000}\"",
+        &long,
+        &format!("\"{long}\""),
+    ] {
+        same("unit.yaml", &UNIT.replace("某部门", value));
+        same("unit.yaml", &format!("{UNIT}# {value}\n"));
+        same(
+            "projects.yaml",
+            &format!(
+                "projects:\n  - name: n   # {value}\n    goals:\n      - {value}\n    indicators:\n      - [x, {value}, y]\n"
+            ),
+        );
+    }
+    // C1 controls (U+0085 too), U+FEFF, U+FFFE/U+FFFF: given up on.
+    for value in ["a\u{85}b", "a\u{9c}b", "a\u{feff}b", "a\u{fffe}", "a\u{ffff}"] {
+        bails("unit.yaml", &UNIT.replace("某部门", value));
+        bails("unit.yaml", &format!("{UNIT}# {value}\n"));
+    }
+}
+
 #[test]
 fn flow_collections_and_cells() {
     let indicators = "projects:\n  - name: 项目\n    budget: { fiscal: 38.07, other: ~, total: \"38.07\" }   # 推算\n    spending_plan: {march: 8%, june: 50%,october: 73%, december: }\n    goals:\n      - 1.通过培训，提高水平。\n      - \"2.加强管理\"\n    indicators:\n      #  一级指标, 二级指标\n      - [产出指标, 数量指标, 培训次数, 组织培训次数, ≥2次, 年初工作计划]\n      - [~, \"~\", '', 培训人次,   ≥200人次  , 年初工作计划, ]\n      - [a#b, c d, \"e\"  , 'f', ≤0.8万元, null]\n      - []\n";
