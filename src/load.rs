@@ -157,8 +157,7 @@ fn load_from(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut D
         Some(text) => unit_ctx.year(text, diags).unwrap_or(unit.year),
         None => unit.year,
     };
-    let mut codes = CodeLists::builtin(code_year);
-    codes.apply_site(site_codes);
+    let codes = CodeLists::for_site(code_year, site_codes);
 
     let mut loader = FolderLoader {
         files,

@@ -32,7 +32,7 @@ pub struct Disclosure {
     /// The folder it was loaded from.
     pub dir: PathBuf,
     pub unit: Unit,
-    pub codes: CodeLists,
+    pub codes: std::sync::Arc<CodeLists>,
     /// `functions.yaml`: absent when the year publishes no tables.
     pub functions: Option<Functions>,
     pub economic: Option<Economic>,

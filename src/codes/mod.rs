@@ -125,21 +125,43 @@ impl CodeLists {
         }
     }
 
-    /// The built-in lists for budget year `year` (parsed once per list year).
-    pub fn builtin(year: u16) -> Self {
-        static PARSED: std::sync::Mutex<BTreeMap<(u16, u16, u16), CodeLists>> = std::sync::Mutex::new(BTreeMap::new());
+    /// The built-in lists for budget year `year`, parsed once per list year
+    /// and shared by every disclosure that uses them.
+    pub fn builtin(year: u16) -> Arc<Self> {
+        static PARSED: std::sync::Mutex<BTreeMap<(u16, u16, u16), Arc<CodeLists>>> =
+            std::sync::Mutex::new(BTreeMap::new());
         let (fy, ft) = pick(FUNCTION_LISTS, year);
         let (ey, et) = pick(ECONOMIC_LISTS, year);
         let (ly, lt) = pick(LEI_LISTS, year);
         let mut cache = PARSED.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry((fy, ey, ly))
-            .or_insert_with(|| CodeLists {
-                function: CodeList::parse(fy, ft),
-                economic: CodeList::parse(ey, et),
-                lei: CodeList::parse(ly, lt),
+            .or_insert_with(|| {
+                Arc::new(CodeLists {
+                    function: CodeList::parse(fy, ft),
+                    economic: CodeList::parse(ey, et),
+                    lei: CodeList::parse(ly, lt),
+                })
             })
             .clone()
+    }
+
+    /// The lists in force for budget year `year` on a site: the built-in
+    /// ones with the site's additions, worked out once per list year.
+    pub fn for_site(year: u16, site: &SiteCodes) -> Arc<Self> {
+        let builtin = Self::builtin(year);
+        if site.function.is_empty() && site.economic.is_empty() && site.lei.is_empty() {
+            return builtin;
+        }
+        let mut applied = site.applied.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, lists)) = applied.iter().find(|(base, _)| Arc::ptr_eq(base, &builtin)) {
+            return lists.clone();
+        }
+        let mut lists = CodeLists::clone(&builtin);
+        lists.apply_site(site);
+        let lists = Arc::new(lists);
+        applied.push((builtin, lists.clone()));
+        lists
     }
 
     pub fn list(&self, kind: Kind) -> &CodeList {
@@ -165,11 +187,25 @@ impl CodeLists {
 }
 
 /// A site's additions to the built-in lists.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct SiteCodes {
     pub function: Vec<(String, String)>,
     pub economic: Vec<(String, String)>,
     pub lei: Vec<(String, String)>,
+    /// The built-in lists with these additions applied, by the built-in
+    /// lists they start from (see [`CodeLists::for_site`]).
+    applied: std::sync::Mutex<Vec<(Arc<CodeLists>, Arc<CodeLists>)>>,
+}
+
+impl Clone for SiteCodes {
+    fn clone(&self) -> Self {
+        SiteCodes {
+            function: self.function.clone(),
+            economic: self.economic.clone(),
+            lei: self.lei.clone(),
+            applied: Default::default(),
+        }
+    }
 }
 
 impl SiteCodes {
