@@ -13,31 +13,44 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, text);
     out
+}
+
+/// Appends `text` to `out`, escaped as [`escape`] does.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// A stable fragment-safe token for ids: ASCII alphanumerics and `-`; other
 /// characters are hex-encoded.
 pub fn slug(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len());
+    push_slug(&mut out, text);
+    out
+}
+
+fn push_slug(out: &mut String, text: &str) {
+    use std::fmt::Write;
     for c in text.chars() {
         if c.is_ascii_alphanumeric() || c == '-' {
             out.push(c);
         } else {
-            out.push_str(&format!("_{:x}", c as u32));
+            let _ = write!(out, "_{:x}", c as u32);
         }
     }
-    out
 }
 
 /// The id of a table row: `r-<table>-<row>`.
@@ -67,54 +80,79 @@ fn target_of(id: &str, facts: &Facts, tables: &[&Table]) -> Option<String> {
 /// A table as semantic HTML: caption, column headers with scope, the label
 /// cell of each row as a row header, ids on rows and cells.
 pub fn table(table: &Table, caption: &str, numbered: bool) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"cap-{0}\" tabindex=\"0\"><table id=\"t-{0}\" class=\"budget\"><caption id=\"cap-{0}\">{1}</caption><thead><tr>",
-        table.id.slug(),
-        escape(caption)
-    ));
+    use std::fmt::Write;
+    let slug = table.id.slug();
+    let mut out = String::with_capacity(256 + table.rows.len() * table.columns.len() * 48);
+    let _ = write!(
+        out,
+        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"cap-{slug}\" tabindex=\"0\"><table id=\"t-{slug}\" class=\"budget\"><caption id=\"cap-{slug}\">"
+    );
+    push_escaped(&mut out, caption);
+    out.push_str("</caption><thead><tr>");
     for column in &table.columns {
-        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(display_header(column))));
+        out.push_str("<th scope=\"col\">");
+        push_escaped(&mut out, display_header(column));
+        out.push_str("</th>");
     }
     out.push_str("</tr>");
     if numbered {
         out.push_str("<tr class=\"lanci\"><th scope=\"row\">栏次</th>");
         for i in 1..table.columns.len() {
-            out.push_str(&format!("<td>{i}</td>"));
+            let _ = write!(out, "<td>{i}</td>");
         }
         out.push_str("</tr>");
     }
     out.push_str("</thead><tbody>");
     let label_column = label_column(table);
+    // `<table>-<row>`: the part the row's id and its cells' ids share.
+    let mut row_part = String::new();
     for row in &table.rows {
+        row_part.clear();
+        row_part.push_str(slug);
+        row_part.push('-');
+        push_slug(&mut row_part, &row.key);
         let class = if row.key == "total" || row.key == "this-year" || row.key == "subtotal" {
             " class=\"total\""
         } else {
             ""
         };
-        out.push_str(&format!("<tr id=\"{}\"{class}>", row_id(table.id, &row.key)));
+        let _ = write!(out, "<tr id=\"r-{row_part}\"{class}>");
         for (i, cell) in row.cells.iter().enumerate() {
-            let id = cell_id(table.id, &row.key, i);
             match cell {
-                Cell::Amount(f) => out.push_str(&format!(
-                    "<td id=\"{id}\" class=\"num{}\">{}</td>",
-                    if f.declared { " declared" } else { "" },
-                    f.text()
-                )),
-                Cell::Text(s) if i == label_column => out.push_str(&format!(
-                    "<th scope=\"row\" id=\"{id}\" class=\"indent-{}\">{}</th>",
-                    row.indent,
-                    escape(s)
-                )),
-                Cell::Text(s) => out.push_str(&format!("<td id=\"{id}\">{}</td>", escape(s))),
-                Cell::Blank => out.push_str(&format!("<td id=\"{id}\"></td>")),
+                Cell::Amount(f) => {
+                    let declared = if f.declared { " declared" } else { "" };
+                    let _ = write!(
+                        out,
+                        "<td id=\"c-{row_part}-{i}\" class=\"num{declared}\">{}</td>",
+                        f.text()
+                    );
+                }
+                Cell::Text(s) if i == label_column => {
+                    let _ = write!(
+                        out,
+                        "<th scope=\"row\" id=\"c-{row_part}-{i}\" class=\"indent-{}\">",
+                        row.indent
+                    );
+                    push_escaped(&mut out, s);
+                    out.push_str("</th>");
+                }
+                Cell::Text(s) => {
+                    let _ = write!(out, "<td id=\"c-{row_part}-{i}\">");
+                    push_escaped(&mut out, s);
+                    out.push_str("</td>");
+                }
+                Cell::Blank => {
+                    let _ = write!(out, "<td id=\"c-{row_part}-{i}\"></td>");
+                }
             }
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table></div>");
     if let Some(note) = &table.note {
-        out.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
+        out.push_str("<p class=\"note\">");
+        push_escaped(&mut out, note);
+        out.push_str("</p>");
     }
     out
 }
