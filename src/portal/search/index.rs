@@ -139,8 +139,11 @@ pub fn postings(doc: &SearchDoc) -> Vec<(String, u32)> {
             }
         });
     }
-    let mut title: Vec<String> = Vec::new();
-    each_token(&doc.title, |t| title.push(t.to_string()));
+    let mut title: std::collections::HashSet<String, FastHash> = Default::default();
+    each_token(&doc.title, |t| {
+        title.insert(t.to_string());
+    });
+    let title_chars: std::collections::HashSet<char, FastHash> = doc.title.chars().collect();
     // Single characters: the sum over the tokens containing them.
     let mut chars: HashMap<char, u32, FastHash> = HashMap::default();
     for (token, &count) in &counts {
@@ -160,7 +163,8 @@ pub fn postings(doc: &SearchDoc) -> Vec<(String, u32)> {
         }
     }
     for (c, sum) in chars {
-        let in_title = title.iter().any(|t| t.contains(c));
+        // A character is in a title token exactly when it is in the title.
+        let in_title = title_chars.contains(&c) && title.iter().any(|t| t.contains(c));
         out.push((c.to_string(), sum.saturating_mul(2) | u32::from(in_title)));
     }
     out.sort_unstable();
