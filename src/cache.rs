@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped whenever the record layout or its meaning changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// How long before a run a file must have been modified for its time stamp
 /// to vouch for its content next time (2 s: the coarsest common granularity).
