@@ -222,8 +222,9 @@ fn json_model_parses_with_string_amounts() {
             "a JSON number at {path}"
         );
     }
-    // Deterministic.
+    // Deterministic, compact, one line ending with a newline (docs/json.md).
     assert_eq!(text, model_json(c));
+    assert_eq!(text.find('\n'), Some(text.len() - 1));
 }
 
 #[test]

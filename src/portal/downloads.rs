@@ -483,7 +483,9 @@ pub fn model_json(c: &Checked) -> String {
                 .unwrap_or_default(),
         },
     };
-    let mut json = serde_json::to_string_pretty(&model).expect("the model serialises: plain strings and maps");
+    // Compact: a third of the pretty-printed size, and the model is the
+    // largest file of a department-year (`jq .` prints it indented).
+    let mut json = serde_json::to_string(&model).expect("the model serialises: plain strings and maps");
     json.push('\n');
     json
 }
