@@ -22,6 +22,18 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 W=/tmp/gongkai-bench
 mkdir -p "$W"
+# Outputs (not content) go to a RAM disk when there is one; OUT_ROOT
+# overrides. On this VM's disk (ext4 without a journal) creating files after
+# a large deletion is slow for minutes: the allocator skips each recently
+# freed inode one by one, and every cold run starts by removing the previous
+# run's 140,000 files. That measures the disk's history, not the generator
+# (the same 30,000 small files took 7.7 s on a quiet disk, 25 s right after
+# a deletion; see README). Both generators write to the same place.
+if [ -z "${OUT_ROOT:-}" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then OUT_ROOT=/dev/shm/gongkai-bench-out; else OUT_ROOT=$W; fi
+fi
+O=$OUT_ROOT
+mkdir -p "$O"
 
 if [ "${QUICK:-0}" = 1 ]; then
   DEFAULT_NS="100 1000"; RUNS=${RUNS:-1}; WARMUP=${WARMUP:-0}
@@ -127,6 +139,8 @@ measure() {
     echo "$(find "$outdir" -type f | wc -l) $(du -sb "$outdir" | cut -f1)" > "$W/outsize-$tag.txt"
   fi
   echo "$n $task" >> "$W/measured.txt"
+  # The RAM disk holds one task's output at a time.
+  if [ -n "$outdir" ] && [ "$O" != "$W" ]; then rm -rf "$outdir" "$(dirname "$outdir")/.$(basename "$outdir").previous"; fi
 }
 
 : > "$W/measured.txt"
@@ -144,14 +158,14 @@ for N in $NS; do
 
   # Full builds are cold: no cache (--no-cache), no previous output, no spare generation.
   # (a) full build of gongkai's own content: documents + portal + downloads
-  has_task build && measure "$N" build "rm -rf $W/out-gk $W/.out-gk.previous" "$GK build --no-cache $W/gk-$N -o $W/out-gk" "$W/out-gk"
+  has_task build && measure "$N" build "rm -rf $O/out-gk $O/.out-gk.previous" "$GK build --no-cache $W/gk-$N -o $O/out-gk" "$O/out-gk"
   # (b) full build of the converted Hugo corpus (the departments Hugo renders)
-  has_task build-hc && measure "$N" build-hc "rm -rf $W/out-hc $W/.out-hc.previous" "$GK build --no-cache $W/hc-$N -o $W/out-hc" "$W/out-hc"
+  has_task build-hc && measure "$N" build-hc "rm -rf $O/out-hc $O/.out-hc.previous" "$GK build --no-cache $W/hc-$N -o $O/out-hc" "$O/out-hc"
   # (b') the portal's pages alone (--pages-only: no documents, no downloads) of the converted
   #      Hugo corpus: the like-for-like comparison with Hugo, which writes only pages
   if has_task pages-hc; then
     if "$GK" build --help 2>/dev/null | grep -q -- --pages-only; then
-      measure "$N" pages-hc "rm -rf $W/out-hcp $W/.out-hcp.previous" "$GK build --pages-only --no-cache $W/hc-$N -o $W/out-hcp" "$W/out-hcp"
+      measure "$N" pages-hc "rm -rf $O/out-hcp $O/.out-hcp.previous" "$GK build --pages-only --no-cache $W/hc-$N -o $O/out-hcp" "$O/out-hcp"
     else
       echo "== N=$N pages-hc: skipped, this gongkai has no build --pages-only"
     fi
@@ -165,22 +179,24 @@ for N in $NS; do
   fi
   # (d) one figure changed in one department, then build again over the previous output
   if has_task rebuild; then
-    rm -rf "$W/gk-edit" "$W/out-edit" "$W/.out-edit.previous" "$W/.gongkai-cache/gk-edit".*
+    rm -rf "$W/gk-edit" "$O/out-edit" "$O/.out-edit.previous" "$W/.gongkai-cache/gk-edit".*
     cp -a "$W/gk-$N" "$W/gk-edit"
-    "$GK" build "$W/gk-edit" -o "$W/out-edit" > /dev/null
-    measure "$N" rebuild "python3 $BENCH/edit_figure.py $W/gk-edit 2>/dev/null" "$GK build $W/gk-edit -o $W/out-edit"
+    "$GK" build "$W/gk-edit" -o "$O/out-edit" > /dev/null
+    measure "$N" rebuild "python3 $BENCH/edit_figure.py $W/gk-edit 2>/dev/null" "$GK build $W/gk-edit -o $O/out-edit"
+    [ "$O" != "$W" ] && rm -rf "$O/out-edit" "$O/.out-edit.previous"
   fi
   # optional: (a) on one thread, to show what the parallel build gains
-  has_task build-1t && measure "$N" build-1t "rm -rf $W/out-gk" "GONGKAI_THREADS=1 $GK build $W/gk-$N -o $W/out-gk" "$W/out-gk"
+  has_task build-1t && measure "$N" build-1t "rm -rf $O/out-gk" "GONGKAI_THREADS=1 $GK build $W/gk-$N -o $O/out-gk" "$O/out-gk"
   # (e) Hugo on the same corpus (bench/hugo/site mounts $W/hugo-corpus as data/portal)
   if has_task hugo; then
     ln -sfn "hugo-corpus-$N" "$W/hugo-corpus"
-    measure "$N" hugo "rm -rf $W/out-hugo" "$HUGO --quiet --source $BENCH/hugo/site --destination $W/out-hugo" "$W/out-hugo"
+    measure "$N" hugo "rm -rf $O/out-hugo" "$HUGO --quiet --source $BENCH/hugo/site --destination $O/out-hugo" "$O/out-hugo"
   fi
 done
 
 # ---------------------------------------------------------------- report
 uptime > "$W/load-end.txt"
+echo "$O" > "$W/out-root.txt"
 python3 - "$W" "$GK" "$HUGO" "$ROOT" "$RUNS" "$WARMUP" <<'PY'
 import json, os, re, statistics, subprocess, sys, time
 w, gk, hugo, root, runs, warmup = sys.argv[1:7]
@@ -256,6 +272,7 @@ meta = [
         sh("hyperfine --version | cut -d' ' -f2"), warmup, runs),
     "Load average at start: %s; at end: %s. \"other load\" = share of the CPUs that other processes used just before the task (they skew timings)." % tuple(
         open(os.path.join(w, f)).read().split("load average:")[-1].strip() for f in ("load-start.txt", "load-end.txt")),
+    "Outputs written to %s (content and caches stay in %s)." % (open(os.path.join(w, "out-root.txt")).read().strip(), w),
     "",
 ]
 text = "\n".join(meta + lines) + "\n"

@@ -211,6 +211,10 @@ pub fn narrative(markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) 
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
+    if !html.contains("<table>") {
+        // Most sections: nothing to rewrite.
+        return html;
+    }
     html.replace("<th>", "<th scope=\"col\">")
         .replace(
             "<table>",
