@@ -56,37 +56,79 @@ pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if !content.is_dir() {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
-    let mut dirs = Vec::new();
-    find_below(content, 7, &mut dirs)?;
-    Ok(dirs)
-}
-
-/// Adds `dir` when it holds a `unit.yaml`, then searches its sub-folders
-/// (`depth` levels at most), in name order. Entries' types come from the
-/// folder listing, so no file is statted.
-fn find_below(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let io = |source| LoadError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
-    let mut sub = Vec::new();
-    for entry in entries {
-        let kind = entry.file_type().map_err(io)?;
-        if kind.is_file() && entry.file_name() == "unit.yaml" {
-            found.push(dir.to_path_buf());
-        } else if kind.is_dir() && depth > 0 {
-            sub.push(entry.path());
+    // Level by level, each level's folders listed on every core (a province
+    // has tens of thousands of folders, and listing one is a few system
+    // calls). Sorting the found folders component-wise gives the order of
+    // a walk that visits sub-folders in name order.
+    let mut found = Vec::new();
+    let mut level = vec![content.to_path_buf()];
+    for depth in (0..=7).rev() {
+        if level.is_empty() {
+            break;
+        }
+        let listed = list_folders(&level)?;
+        level = Vec::new();
+        for listing in listed {
+            if depth > 0 {
+                level.extend(listing.sub);
+            }
+            if listing.has_unit {
+                found.push(listing.dir);
+            }
         }
     }
-    for path in sub {
-        find_below(&path, depth - 1, found)?;
+    found.sort();
+    Ok(found)
+}
+
+/// What listing one folder tells: whether it holds a `unit.yaml`, and its
+/// sub-folders.
+struct Listing {
+    dir: PathBuf,
+    has_unit: bool,
+    sub: Vec<PathBuf>,
+}
+
+/// Lists `dirs` on every core; results in the order of `dirs`. Entries'
+/// types come from the listing, so no file is statted.
+fn list_folders(dirs: &[PathBuf]) -> Result<Vec<Listing>, LoadError> {
+    let list = |dir: &PathBuf| -> Result<Listing, LoadError> {
+        let io = |source| LoadError::Io {
+            path: dir.clone(),
+            source,
+        };
+        let mut listing = Listing {
+            dir: dir.clone(),
+            has_unit: false,
+            sub: Vec::new(),
+        };
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let kind = entry.file_type().map_err(io)?;
+            if kind.is_file() && entry.file_name() == "unit.yaml" {
+                listing.has_unit = true;
+            } else if kind.is_dir() {
+                listing.sub.push(entry.path());
+            }
+        }
+        Ok(listing)
+    };
+    let threads = crate::pipeline::threads().min(dirs.len()).max(1);
+    if threads == 1 {
+        return dirs.iter().map(list).collect();
     }
-    Ok(())
+    let chunk = dirs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = dirs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(list).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        let mut all = Vec::with_capacity(dirs.len());
+        for handle in handles {
+            all.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+        }
+        Ok(all)
+    })
 }
 
 /// Loads a whole site. Findings go to `diags`; department-years whose
@@ -1243,6 +1285,52 @@ impl<'a> FileCtx<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_department_years_in_name_order_to_the_depth_limit() {
+        let root = std::env::temp_dir().join(format!("gongkai-find-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let folders = [
+            "2023/9",
+            "2023/10",
+            "2022/101",
+            "2022/101/annex",
+            "2022/a-b",
+            "2022/a/b",
+            "codes",
+            "1/2/3/4/5/6/7",
+            "1/2/3/4/5/6/7/8",
+        ];
+        for folder in folders {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+            if folder != "codes" {
+                std::fs::write(root.join(folder).join("unit.yaml"), "").unwrap();
+            }
+        }
+        // A file named like a folder is not a department-year.
+        std::fs::write(root.join("2022/unit.yaml.bak"), "").unwrap();
+        let found: Vec<String> = find_disclosures(&root)
+            .unwrap()
+            .iter()
+            .map(|d| d.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        std::fs::remove_dir_all(&root).unwrap();
+        // Name order, component by component (a walk visiting sub-folders in
+        // name order); a folder before its sub-folders; seven levels down at
+        // most.
+        assert_eq!(
+            found,
+            [
+                "1/2/3/4/5/6/7",
+                "2022/101",
+                "2022/101/annex",
+                "2022/a/b",
+                "2022/a-b",
+                "2023/10",
+                "2023/9",
+            ]
+        );
+    }
 
     #[test]
     fn suggests_near_keys_and_chinese_labels() {
