@@ -264,3 +264,38 @@ fn a_build_after_a_check_is_complete() {
     assert_eq!(site_files(&root.join("output")), site_files(&root.join("fresh")));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_rewrite_in_place_never_reaches_the_other_generation() {
+    let root = site("in-place");
+    assert!(run(&root, &["build"]).0);
+    // A second full render: every file is unchanged, so the spare generation
+    // gets hard links to the published files (the two share inodes).
+    assert!(run(&root, &["build", "--no-cache"]).0);
+    let shared = site_files(&root.join("output"));
+    edit(
+        &root.join("content/2022/101/narrative.yaml"),
+        "的主要职责是",
+        "的主要职能是",
+    );
+    let (ok, _, err) = run(&root, &["build"]);
+    assert!(ok, "{err}");
+    // The corrected files were written into the spare generation; the files
+    // it shared with the published one were replaced, not overwritten, so
+    // the generation now spare still holds exactly the site before.
+    assert_eq!(site_files(&root.join(".output.previous")), shared);
+    // Back again: now the spare generation's copies of the corrected files
+    // are its own (one link each) and are rewritten in place.
+    edit(
+        &root.join("content/2022/101/narrative.yaml"),
+        "的主要职能是",
+        "的主要职责是",
+    );
+    let (ok, _, err) = run(&root, &["build"]);
+    assert!(ok, "{err}");
+    assert_eq!(site_files(&root.join("output")), shared);
+    let (ok, _, _) = run(&root, &["build", "--no-cache", "-o", "fresh"]);
+    assert!(ok);
+    assert_eq!(site_files(&root.join("fresh")), shared);
+    let _ = std::fs::remove_dir_all(&root);
+}
