@@ -165,6 +165,14 @@ impl Diagnostics {
         self.items.last_mut().expect("just pushed")
     }
 
+    /// Forgets the text of every file no finding points into. A run over a
+    /// site keeps each department-year's findings until the end; without
+    /// this it would keep the text of every content file too.
+    pub fn forget_unquoted_sources(&mut self) {
+        let quoted: std::collections::BTreeSet<&Path> = self.items.iter().map(|d| &*d.loc.file).collect();
+        self.sources.retain(|path, _| quoted.contains(&**path));
+    }
+
     /// Takes the findings of another run (a department-year checked apart).
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
@@ -282,6 +290,21 @@ pub fn display_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_quoted_sources_are_kept() {
+        let quoted: Arc<Path> = Arc::from(Path::new("a.yaml"));
+        let clean: Arc<Path> = Arc::from(Path::new("b.yaml"));
+        let mut diags = Diagnostics::new();
+        diags.add_source(quoted.clone(), Arc::from("a: 1\n"));
+        diags.add_source(clean.clone(), Arc::from("b: 2\n"));
+        diags.warning("test", Loc::file_start(&quoted), "look");
+        diags.forget_unquoted_sources();
+        assert_eq!(diags.source_line(&quoted, 1), Some("a: 1"));
+        assert_eq!(diags.source_line(&clean, 1), None);
+        // The finding still renders with its line.
+        assert!(diags.render_text().contains("1 | a: 1"), "{}", diags.render_text());
+    }
 
     #[test]
     fn caret_lines_up_under_cjk_text() {

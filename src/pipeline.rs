@@ -402,7 +402,8 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
             });
         }
     }
-    let (done, built) = department(dir, cx)?;
+    let (mut done, built) = department(dir, cx)?;
+    done.diags.forget_unquoted_sources();
     if let Some(inputs) = &scanned.inputs {
         let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
         record.summary = done.summary.clone();
