@@ -26,6 +26,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod ooxml;
+pub mod par;
 pub mod pipeline;
 pub mod portal;
 pub mod prose;

@@ -92,7 +92,7 @@ struct Listing {
 /// Lists `dirs` on every core; results in the order of `dirs`. Entries'
 /// types come from the listing, so no file is statted.
 fn list_folders(dirs: &[PathBuf]) -> Result<Vec<Listing>, LoadError> {
-    let list = |dir: &PathBuf| -> Result<Listing, LoadError> {
+    crate::par::map(dirs, &|_, _| {}, |dir| {
         let io = |source| LoadError::Io {
             path: dir.clone(),
             source,
@@ -112,22 +112,6 @@ fn list_folders(dirs: &[PathBuf]) -> Result<Vec<Listing>, LoadError> {
             }
         }
         Ok(listing)
-    };
-    let threads = crate::pipeline::threads().min(dirs.len()).max(1);
-    if threads == 1 {
-        return dirs.iter().map(list).collect();
-    }
-    let chunk = dirs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = dirs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(list).collect::<Result<Vec<_>, _>>()))
-            .collect();
-        let mut all = Vec::with_capacity(dirs.len());
-        for handle in handles {
-            all.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
-        }
-        Ok(all)
     })
 }
 

@@ -12,10 +12,8 @@ use crate::codes::SiteCodes;
 use crate::diag::{Diagnostics, Severity};
 use crate::portal::{self, Portal, YearsOf};
 use crate::render::narrative::Narrator;
-use crate::{Checked, Error, derive, diag, facts, load, prose};
+use crate::{Checked, Error, derive, diag, facts, load, par, prose};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one department-year produced.
 struct Done {
@@ -62,15 +60,6 @@ pub struct Report {
     pub reused: usize,
 }
 
-/// How many worker threads: `GONGKAI_THREADS`, else the machine's cores.
-pub fn threads() -> usize {
-    std::env::var("GONGKAI_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Checks a site, or builds it into `output` when given. Nothing is written
 /// when any department-year has an error. With `use_cache`, department-years
 /// whose files did not change since the last run are not loaded or rendered
@@ -96,7 +85,7 @@ pub fn run(
     timer.lap("site codes, theme, cache read");
     // Each folder's fingerprint and unit; the units tell which years each
     // department publishes, which its pages link to.
-    let scanned = parallel(&dirs, &|_, _| {}, |dir| {
+    let scanned = par::map(&dirs, &|_, _| {}, |dir| {
         let key = cache.key(dir);
         let inputs = cache.inputs(&key, dir).ok();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
@@ -104,7 +93,7 @@ pub fn run(
             Some(record) => record.unit.clone(),
             None => peek_unit(dir).map(|u| (u.code, u.year)),
         };
-        Ok(Scanned { key, inputs, unit })
+        Ok::<_, Error>(Scanned { key, inputs, unit })
     })?;
     timer.lap("fingerprint folders");
     let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
@@ -123,7 +112,7 @@ pub fn run(
         entries: output.is_some(),
     };
     let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
-    let done = parallel(&jobs, progress, |(dir, scanned)| {
+    let done = par::map(&jobs, progress, |(dir, scanned)| {
         department_or_cached(dir, scanned, &context)
     });
     timer.lap("department-years");
@@ -253,8 +242,9 @@ fn search_index(
                 .filter(|&&i| searches[i].2.is_none())
                 .map(|&i| (i, searches[i].0))
                 .collect();
-            let worked: Vec<Option<portal::search::SearchDoc>> =
-                parallel(&missing, &|_, _| {}, |(_, dir)| Ok(department(dir, &quiet)?.0.search))?;
+            let worked: Vec<Option<portal::search::SearchDoc>> = par::map(&missing, &|_, _| {}, |(_, dir)| {
+                Ok::<_, Error>(department(dir, &quiet)?.0.search)
+            })?;
             let mut docs: Vec<Option<&portal::search::SearchDoc>> = searches.iter().map(|s| s.2.as_ref()).collect();
             for ((i, _), doc) in missing.iter().zip(&worked) {
                 docs[*i] = doc.as_ref();
@@ -325,46 +315,6 @@ struct Context<'a> {
     /// build's index pages need them; a check does not, and a build never
     /// reuses a record without built files).
     entries: bool,
-}
-
-/// Runs `work` over `items` on every core; results in the order of `items`,
-/// whatever the order they finish in. Stops at the first error.
-fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    progress: &(dyn Fn(usize, usize) + Sync),
-    work: impl Fn(&T) -> Result<R, Error> + Sync,
-) -> Result<Vec<R>, Error> {
-    let next = AtomicUsize::new(0);
-    let finished = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..threads().min(items.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    match work(item) {
-                        Ok(r) => results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r),
-                        Err(e) => {
-                            *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                            next.store(usize::MAX / 2, Ordering::Relaxed);
-                        }
-                    }
-                    progress(finished.fetch_add(1, Ordering::Relaxed) + 1, items.len());
-                }
-            });
-        }
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e);
-    }
-    Ok(results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-        .collect())
 }
 
 /// A department-year from the cache when its record still holds, else

@@ -176,31 +176,17 @@ impl Portal {
         let compared: Vec<(&String, &Vec<&Summary>)> = years_of
             .iter()
             .filter(|(_, years)| years.len() >= 2)
-            .filter_map(|(code, _)| Some(code).zip(by_code.get(code.as_str()).filter(|list| list.len() >= 2)))
+            .filter_map(|(code, _)| Some((code, by_code.get(code.as_str())?)))
+            .filter(|(_, list)| list.len() >= 2)
             .collect();
-        // One comparison page per department publishing two years or more:
-        // rendered on every core, kept in code order.
-        let render = |(code, list): &(&String, &Vec<&Summary>)| -> Result<OutputFile, PortalError> {
-            Ok(OutputFile {
+        // One comparison page per department publishing two years or more,
+        // rendered on every core.
+        files.extend(crate::par::map(&compared, &|_, _| {}, |(code, list)| {
+            Ok::<_, PortalError>(OutputFile {
                 path: PathBuf::from("departments").join(code).join("index.html"),
                 bytes: self.render("compare.html", &compare_page(list))?,
             })
-        };
-        let threads = crate::pipeline::threads().clamp(1, compared.len().max(1));
-        let chunk = compared.len().div_ceil(threads).max(1);
-        let pages: Vec<Result<Vec<OutputFile>, PortalError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = compared
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(render).collect()))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        for part in pages {
-            files.extend(part?);
-        }
+        })?);
         files.extend(downloads::open_data(summaries));
         Ok(files)
     }

@@ -440,7 +440,7 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
         for &i in &changed {
             doc_of(i)?;
         }
-        let threads = crate::pipeline::threads().clamp(1, changed.len().max(1));
+        let threads = crate::par::threads().clamp(1, changed.len().max(1));
         let parts: Vec<Vec<BuildingShard>> = std::thread::scope(|scope| {
             let handles: Vec<_> = changed
                 .chunks(changed.len().div_ceil(threads).max(1))
@@ -481,7 +481,7 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
         // Sorted lists; every document's signatures from the shards (tokens
         // in order, as `shard_signatures` feeds them); shards on every core.
         let done: Vec<WrittenShard> = std::thread::scope(|scope| {
-            let per = shards.div_ceil(crate::pipeline::threads().max(1)).max(1);
+            let per = shards.div_ceil(crate::par::threads().max(1)).max(1);
             let mut all = all;
             let mut handles = Vec::new();
             let mut first = 0;
