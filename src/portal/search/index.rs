@@ -143,7 +143,9 @@ pub fn postings(doc: &SearchDoc) -> Vec<(String, u32)> {
     each_token(&doc.title, |t| {
         title.insert(t.to_string());
     });
-    let title_chars: std::collections::HashSet<char, FastHash> = doc.title.chars().collect();
+    // The characters of the title's tokens (normalised as the index sees
+    // them): a character posting is in the title exactly when one is.
+    let title_chars: std::collections::HashSet<char, FastHash> = title.iter().flat_map(|t| t.chars()).collect();
     // Single characters: the sum over the tokens containing them.
     let mut chars: HashMap<char, u32, FastHash> = HashMap::default();
     for (token, &count) in &counts {
@@ -163,8 +165,7 @@ pub fn postings(doc: &SearchDoc) -> Vec<(String, u32)> {
         }
     }
     for (c, sum) in chars {
-        // A character is in a title token exactly when it is in the title.
-        let in_title = title_chars.contains(&c) && title.iter().any(|t| t.contains(c));
+        let in_title = title_chars.contains(&c);
         out.push((c.to_string(), sum.saturating_mul(2) | u32::from(in_title)));
     }
     out.sort_unstable();
