@@ -648,6 +648,13 @@ impl<'a> Parser<'a> {
             j += 2;
             run = j;
         }
+        self.end_quoted(start, run, j, owned)
+    }
+
+    /// Ends a quoted scalar whose closing quote is at `j`: the text is
+    /// `owned` (what escapes made of the scalar so far) plus the source from
+    /// `run` to `j`, or that source alone when nothing was unescaped.
+    fn end_quoted(&mut self, start: usize, run: usize, j: usize, owned: Option<String>) -> Result<Node<'a>, Bail> {
         let tail = self.src.get(run..j).ok_or_else(|| Bail::new("quoted"))?;
         self.i = j + 1;
         let pos = self.pos(start, self.i);
@@ -682,17 +689,7 @@ impl<'a> Parser<'a> {
                 _ => return bail("multi-line double-quoted scalar"),
             }
         }
-        let tail = self.src.get(run..j).ok_or_else(|| Bail::new("quoted"))?;
-        self.i = j + 1;
-        let pos = self.pos(start, self.i);
-        Ok(match owned {
-            Some(mut s) => {
-                s.push_str(tail);
-                self.owned = s;
-                Node::Owned(pos)
-            }
-            None => Node::Str(tail, pos),
-        })
+        self.end_quoted(start, run, j, owned)
     }
 
     /// The escape after a backslash at `j`: the character and the bytes used.
