@@ -347,6 +347,11 @@ impl Cache {
         slashed(dir.strip_prefix(&self.given).unwrap_or(dir))
     }
 
+    /// Whether this cache reads and writes records (not `--no-cache`).
+    pub fn enabled(&self) -> bool {
+        self.path.is_some()
+    }
+
     /// Fingerprints a folder's files, hashing only those whose time stamps
     /// cannot vouch for them.
     pub fn inputs(&self, key: &str, dir: &Path) -> std::io::Result<Inputs> {

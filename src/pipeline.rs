@@ -85,13 +85,18 @@ pub fn run(
     timer.lap("site codes, theme, cache read");
     // Each folder's fingerprint and unit; the units tell which years each
     // department publishes, which its pages link to.
+    // Without a cache (`--no-cache`) a check needs neither: nothing is
+    // recorded and no page links years.
+    let fingerprint = cache.enabled();
+    let units_needed = fingerprint || output.is_some();
     let scanned = par::map(&dirs, &|_, _| {}, |dir| {
         let key = cache.key(dir);
-        let inputs = cache.inputs(&key, dir).ok();
+        let inputs = fingerprint.then(|| cache.inputs(&key, dir).ok()).flatten();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
         let unit = match previous {
             Some(record) => record.unit.clone(),
-            None => peek_unit(dir).map(|u| (u.code, u.year)),
+            None if units_needed => peek_unit(dir).map(|u| (u.code, u.year)),
+            None => None,
         };
         Ok::<_, Error>(Scanned { key, inputs, unit })
     })?;
@@ -296,9 +301,10 @@ impl Timer {
 struct Scanned {
     key: String,
     /// `None` when its files could not be read (it is then loaded, which
-    /// reports why).
+    /// reports why), or when the cache is off.
     inputs: Option<Inputs>,
-    /// Code and year, when `unit.yaml` reads.
+    /// Code and year, when `unit.yaml` reads (`None` also when a check
+    /// without cache has no use for it).
     unit: Option<(String, u16)>,
 }
 

@@ -3,9 +3,12 @@
 //! Structure, numbering, headings and table titles come from here, never from
 //! typed text: the nine tables (第一部分), then the explanatory sections
 //! (第二部分) numbered 一、二、… in order of the sections present. Every figure
-//! is written through a marker ([`markers`](super::markers)); after assembly
-//! the markers are stripped and every figure is read back and checked against
-//! the model, so a document with a mismatched figure is never produced.
+//! of the explanatory sections (quoted facts and the cells of their tables) is
+//! written through a marker ([`markers`](super::markers)); after assembly the
+//! markers are stripped and every such figure is read back and checked against
+//! the model, so a document with a mismatched figure is never produced. The
+//! nine tables print each cell from its own figure in the table style (see
+//! `Builder::table`).
 
 use super::markers::{self, Placed};
 use super::narrative::{Narrator, TemplateError};
@@ -55,6 +58,12 @@ pub fn cell_id(table: TableId, row: &str, column: usize) -> String {
 /// Escapes text for Markdown so it prints as typed.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends text to `out`, escaped as [`escape`] does.
+pub fn push_escaped(out: &mut String, text: &str) {
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             out.push(' ');
@@ -65,13 +74,13 @@ pub fn escape(text: &str) -> String {
         if structural_start {
             out.push('\\');
         }
-        let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
-        let after = trimmed[digits.len()..].chars().next();
-        let list_like =
-            !digits.is_empty() && matches!(after, Some('.' | ')')) && trimmed[digits.len() + 1..].starts_with(' ');
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let list_like = digits > 0
+            && matches!(trimmed.as_bytes().get(digits), Some(b'.' | b')'))
+            && trimmed[digits + 1..].starts_with(' ');
         for (j, c) in trimmed.chars().enumerate() {
             let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~');
-            let list_mark = list_like && j == digits.chars().count();
+            let list_mark = list_like && j == digits;
             let already = j == 0 && structural_start;
             if (special || list_mark) && !already {
                 out.push('\\');
@@ -79,7 +88,6 @@ pub fn escape(text: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// Renders the document of one department-year.
@@ -241,7 +249,7 @@ impl Builder<'_> {
             self.page_break();
             self.heading(3, table.title);
             self.table_header(true);
-            self.table(table, true);
+            self.table(table, true, false);
         }
         self.page_break();
         self.heading(
@@ -318,29 +326,49 @@ impl Builder<'_> {
     }
 
     /// A table as a GFM pipe table; the nine tables get their 栏次 row.
-    fn table(&mut self, table: &Table, numbered: bool) {
-        let headers: Vec<&str> = table.columns.iter().map(|c| display_header(c)).collect();
-        let _ = writeln!(self.out, "| {} |", headers.join(" | "));
-        let _ = writeln!(self.out, "|{}", "---|".repeat(headers.len()));
+    ///
+    /// With `marked`, every amount is written through a figure marker, so the
+    /// portal can link prose to it and the read-back checks it. The nine
+    /// tables of part one are written unmarked: each cell prints its own
+    /// figure in the table style, so a marker would only check the cell
+    /// against itself, and a department-year has thousands of them.
+    fn table(&mut self, table: &Table, numbered: bool, marked: bool) {
+        let out = &mut self.out;
+        out.push('|');
+        for column in &table.columns {
+            out.push(' ');
+            out.push_str(display_header(column));
+            out.push_str(" |");
+        }
+        out.push_str("\n|");
+        for _ in &table.columns {
+            out.push_str("---|");
+        }
+        out.push('\n');
         if numbered {
-            let mut cells = vec!["栏次".to_string()];
-            cells.extend((1..headers.len()).map(|i| i.to_string()));
-            let _ = writeln!(self.out, "| {} |", cells.join(" | "));
+            out.push_str("| 栏次 |");
+            for i in 1..table.columns.len() {
+                let _ = write!(out, " {i} |");
+            }
+            out.push('\n');
         }
         for row in &table.rows {
-            let cells: Vec<String> = row
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| match cell {
-                    Cell::Text(s) => escape(s),
-                    Cell::Amount(f) => markers::mark(&cell_id(table.id, &row.key, i), &f.text()),
-                    Cell::Blank => String::new(),
-                })
-                .collect();
-            let _ = writeln!(self.out, "| {} |", cells.join(" | "));
+            out.push('|');
+            for (i, cell) in row.cells.iter().enumerate() {
+                out.push(' ');
+                match cell {
+                    Cell::Text(s) => push_escaped(out, s),
+                    Cell::Amount(f) if marked => {
+                        out.push_str(&markers::mark(&cell_id(table.id, &row.key, i), &f.text()))
+                    }
+                    Cell::Amount(f) => out.push_str(&f.text()),
+                    Cell::Blank => {}
+                }
+                out.push_str(" |");
+            }
+            out.push('\n');
         }
-        self.out.push('\n');
+        out.push('\n');
         if let Some(note) = &table.note {
             self.line(&escape(note));
         }
@@ -426,7 +454,7 @@ impl Builder<'_> {
         if let Some(table) = self.derived.organisation.clone() {
             self.line("机构设置：");
             self.line(&format!("**{}**", table.title));
-            self.table(&table, false);
+            self.table(&table, false, true);
         }
     }
 
@@ -595,7 +623,7 @@ impl Builder<'_> {
             let u = &self.d.unit;
             self.line(&format!("{}{}", u.code, escape(&u.name)));
             self.line("单位：万元");
-            self.table(&table, false);
+            self.table(&table, false, true);
         }
     }
 
@@ -608,7 +636,7 @@ impl Builder<'_> {
             if let Some(as_of) = self.d.assets.as_ref().and_then(|a| a.as_of.clone()) {
                 self.line(&format!("截止时间：{}", escape(&as_of)));
             }
-            self.table(&table, false);
+            self.table(&table, false, true);
         }
     }
 
