@@ -195,12 +195,28 @@ fn declared_cell(row_declared: bool, cell: &Option<Fact>, row_loc: &Loc) -> Opti
     }
 }
 
-/// Adds figures: one figure passes through (keeping its declared flag), more are summed.
-fn combine<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Figure {
-    let figures: Vec<&Figure> = figures.into_iter().collect();
-    match figures.as_slice() {
-        [one] => **one,
-        many => Figure::derived(many.iter().map(|f| f.amount).sum()),
+/// Figures being added up: one figure passes through (keeping its declared
+/// flag), more are summed.
+#[derive(Clone, Copy, Default)]
+struct Combined {
+    count: usize,
+    first: Option<Figure>,
+    amount: Amount,
+}
+
+impl Combined {
+    fn add(&mut self, figure: &Figure) {
+        self.count += 1;
+        self.first.get_or_insert(*figure);
+        self.amount += figure.amount;
+    }
+
+    /// No figure is zero; one passes through; more are summed.
+    fn figure(&self) -> Figure {
+        match (self.count, self.first) {
+            (1, Some(only)) => only,
+            _ => Figure::derived(self.amount),
+        }
     }
 }
 
@@ -393,30 +409,42 @@ impl FunctionTrees {
 
     /// The figure of `code` (or the 合计 when `None`) for one type, summed over sources.
     fn figure(&self, code: Option<&str>, ty: ExpType, sources: &dyn Fn(Source) -> bool) -> Figure {
-        let figures: Vec<Figure> = self
-            .by_source
-            .iter()
-            .filter(|(s, _)| sources(**s))
-            .filter_map(|(_, t)| match code {
-                Some(c) => t.nodes.get(c).map(|f| f[ty.index()]),
-                None => Some(t.total()[ty.index()]),
-            })
-            .collect();
-        if figures.is_empty() {
-            Figure::derived(Amount::ZERO)
-        } else {
-            combine(figures.iter())
+        let mut sum = Combined::default();
+        self.each_node(code, sources, |node| sum.add(&node[ty.index()]));
+        sum.figure()
+    }
+
+    /// All types of `code` under the given sources: the one type with a
+    /// figure passes through (keeping its declared flag), else the sum.
+    fn all_types(&self, code: Option<&str>, sources: &dyn Fn(Source) -> bool) -> Figure {
+        let mut by_type: [Combined; ExpType::ALL.len()] = Default::default();
+        self.each_node(code, sources, |node| {
+            for (sum, figure) in by_type.iter_mut().zip(node) {
+                sum.add(figure);
+            }
+        });
+        let mut nonzero = by_type.iter().filter(|t| !t.amount.is_zero());
+        match (nonzero.next(), nonzero.next()) {
+            (Some(only), None) => only.figure(),
+            _ => Figure::derived(by_type.iter().map(|t| t.amount).sum()),
         }
     }
 
-    /// All types of `code` under the given sources.
-    fn all_types(&self, code: Option<&str>, sources: &dyn Fn(Source) -> bool) -> Figure {
-        let figures: Vec<Figure> = ExpType::ALL.iter().map(|t| self.figure(code, *t, sources)).collect();
-        let nonzero: Vec<&Figure> = figures.iter().filter(|f| !f.amount.is_zero()).collect();
-        if nonzero.len() == 1 {
-            *nonzero[0]
-        } else {
-            Figure::derived(figures.iter().map(|f| f.amount).sum())
+    /// Calls `each` with the figures of `code` (or the 合计) in every tree of
+    /// the selected sources that has it.
+    fn each_node(&self, code: Option<&str>, sources: &dyn Fn(Source) -> bool, mut each: impl FnMut(&[Figure; 5])) {
+        for (source, tree) in &self.by_source {
+            if !sources(*source) {
+                continue;
+            }
+            match code {
+                Some(code) => {
+                    if let Some(node) = tree.nodes.get(code) {
+                        each(node);
+                    }
+                }
+                None => each(&tree.total()),
+            }
         }
     }
 
