@@ -145,7 +145,10 @@ impl Files<'_> {
         match self {
             Files::Disk(dir) => {
                 let path = dir.join(name);
-                path.exists().then(|| read_yaml::<T>(&path, diags))
+                match read_file(&path) {
+                    Read::Absent(_) => None,
+                    read => Some(parse_read(&path, read, diags)),
+                }
             }
             Files::Memory(map) => map
                 .get(name)
@@ -368,22 +371,50 @@ impl<'a> FolderLoader<'a> {
 
 /// Reads and parses one YAML file, reporting syntax and structure errors.
 pub fn read_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<(T, Arc<Path>)> {
+    parse_read(path, read_file(path), diags)
+}
+
+/// What reading a content file gave.
+enum Read {
+    Bytes(Vec<u8>),
+    /// The file does not exist (the error says so in the system's words).
+    Absent(std::io::Error),
+    TooLarge(u64),
+    Failed(std::io::Error),
+}
+
+/// Reads a content file with one open and no path lookups besides it,
+/// never more than [`MAX_FILE_BYTES`] and one byte.
+fn read_file(path: &Path) -> Read {
+    use std::io::Read as _;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Absent(e),
+        Err(e) => return Read::Failed(e),
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > MAX_FILE_BYTES {
+        return Read::TooLarge(len);
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    match (&mut file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => Read::TooLarge(bytes.len() as u64),
+        Ok(_) => Read::Bytes(bytes),
+        Err(e) => Read::Failed(e),
+    }
+}
+
+/// Parses what [`read_file`] gave, reporting a file that could not be read.
+fn parse_read<T: DeserializeOwned>(path: &Path, read: Read, diags: &mut Diagnostics) -> Option<(T, Arc<Path>)> {
     let file: Arc<Path> = Arc::from(display_path(path).as_path());
     let start = Loc::file_start(&file);
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            too_large(diags, start, meta.len());
-            return None;
+    match read {
+        Read::Bytes(bytes) => parse_yaml(file, &bytes, diags),
+        Read::TooLarge(len) => {
+            too_large(diags, start, len);
+            None
         }
-        Ok(_) => {}
-        Err(e) => {
-            diags.error("file-unreadable", start, format!("cannot read file: {e}"));
-            return None;
-        }
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => parse_yaml(file, &bytes, diags),
-        Err(e) => {
+        Read::Absent(e) | Read::Failed(e) => {
             diags.error("file-unreadable", start, format!("cannot read file: {e}"));
             None
         }
