@@ -118,7 +118,20 @@ pub fn to_wan(yuan: Decimal) -> Decimal {
 
 /// Formats a 万元 figure as tables print it: always two decimals.
 pub fn format_wan(wan: Decimal) -> String {
-    format!("{wan:.2}")
+    // A shown figure has at most two decimals: print its integer mantissa
+    // directly (Decimal's own formatting is several times slower, and a
+    // department-year prints thousands of figures). Anything else, and zero
+    // (whose sign Decimal keeps), goes through Decimal's formatting.
+    let scale = wan.scale();
+    let mantissa = wan.mantissa();
+    if scale <= 2 && mantissa != 0 {
+        let cents = mantissa * if scale == 2 { 1 } else { 10i128.pow(2 - scale) };
+        let sign = if cents < 0 { "-" } else { "" };
+        let cents = cents.unsigned_abs();
+        format!("{sign}{}.{:02}", cents / 100, cents % 100)
+    } else {
+        format!("{wan:.2}")
+    }
 }
 
 /// Why a typed amount is not a valid amount.
@@ -259,6 +272,20 @@ impl fmt::Display for Amount {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn format_wan_prints_two_decimals_as_decimal_does() {
+        let cases = [
+            "0", "0.00", "-0.00", "1", "1.5", "1.50", "-1.5", "56.1", "1234567.89", "-0.01", "0.005", "12.345", "-12.345",
+            "7922816251426433759354395.03", "100", "-100.0",
+        ];
+        for case in cases {
+            let d: Decimal = case.parse().unwrap();
+            assert_eq!(format_wan(d), format!("{d:.2}"), "{case}");
+        }
+        assert_eq!(format_wan("-3.5".parse().unwrap()), "-3.50");
+        assert_eq!(format_wan("12".parse().unwrap()), "12.00");
+    }
+
     use super::*;
 
     fn wan(s: &str) -> Amount {

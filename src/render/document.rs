@@ -64,6 +64,16 @@ pub fn escape(text: &str) -> String {
 
 /// Appends text to `out`, escaped as [`escape`] does.
 pub fn push_escaped(out: &mut String, text: &str) {
+    if needs_no_escape(text) {
+        out.push_str(text);
+    } else {
+        escape_lines(out, text);
+    }
+}
+
+/// [`push_escaped`] line by line: lines are trimmed and joined with spaces,
+/// punctuation and structural starts get a backslash.
+fn escape_lines(out: &mut String, text: &str) {
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             out.push(' ');
@@ -88,6 +98,24 @@ pub fn push_escaped(out: &mut String, text: &str) {
             out.push(c);
         }
     }
+}
+
+/// Whether [`push_escaped`] would copy `text` unchanged: one line, nothing to
+/// trim, no Markdown punctuation, and no start Markdown takes as structure.
+fn needs_no_escape(text: &str) -> bool {
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'\n' | b'\r'
+        )
+    };
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let list_like = digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')'));
+    !text.bytes().any(|b| special(&b))
+        && !text.starts_with(['#', '+', '-', '=', '>'])
+        && !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+        && !list_like
 }
 
 /// Renders the document of one department-year.
@@ -674,5 +702,49 @@ fn display_header(column: &str) -> &str {
         "收入金额" => "金额",
         "支出合计" => "合计",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut of `push_escaped` takes only text the full escape would
+    /// leave unchanged.
+    #[test]
+    fn plain_text_shortcut_agrees_with_the_full_escape() {
+        let cases = [
+            "",
+            "办公费",
+            "2010101",
+            "1. 项目",
+            "1.5万元",
+            "12)",
+            "3",
+            " 前导空格",
+            "尾随全角空格\u{3000}",
+            "- 列表",
+            "# 标题",
+            "a_b",
+            "a|b",
+            "两行\n文字",
+            "回车\r",
+            "<b>",
+            "~",
+            "> 引用",
+            "=",
+            "+1",
+            "（一）机构设置",
+        ];
+        for case in cases {
+            let mut full = String::new();
+            escape_lines(&mut full, case);
+            if needs_no_escape(case) {
+                assert_eq!(full, case, "{case:?} was taken as plain but escapes to {full:?}");
+            }
+            assert_eq!(escape(case), full, "{case:?}");
+        }
+        assert!(needs_no_escape("办公费") && needs_no_escape("2010101"));
+        assert!(!needs_no_escape("1. 项目") && !needs_no_escape("a_b"));
     }
 }
