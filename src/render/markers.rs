@@ -123,12 +123,12 @@ pub fn verify(extracted: &Extracted, resolve: &dyn Fn(&str) -> Option<(Decimal, 
             )),
             Some((shown, prose)) => {
                 let styles: &[Style] = if prose { &Style::ALL } else { &[Style::Table] };
-                let mut allowed: Vec<String> = styles.iter().map(|s| format_style(shown, *s)).collect();
-                allowed.dedup();
-                allowed.sort();
-                allowed.dedup();
                 let empty_zero = !prose && shown.is_zero() && printed.is_empty();
-                if !(allowed.iter().any(|a| a == printed) || empty_zero) || printed != f.text {
+                let reads = empty_zero || styles.iter().any(|s| format_style(shown, *s) == printed);
+                if !reads || printed != f.text {
+                    let mut allowed: Vec<String> = styles.iter().map(|s| format_style(shown, *s)).collect();
+                    allowed.sort();
+                    allowed.dedup();
                     Some(format!(
                         "prints `{printed}` for `{}`, whose value is {}",
                         f.id,
