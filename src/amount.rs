@@ -125,7 +125,7 @@ pub fn format_wan(wan: Decimal) -> String {
     let scale = wan.scale();
     let mantissa = wan.mantissa();
     if scale <= 2 && mantissa != 0 {
-        let cents = mantissa * if scale == 2 { 1 } else { 10i128.pow(2 - scale) };
+        let cents = mantissa * 10i128.pow(2 - scale);
         let sign = if cents < 0 { "-" } else { "" };
         let cents = cents.unsigned_abs();
         format!("{sign}{}.{:02}", cents / 100, cents % 100)
@@ -272,6 +272,8 @@ impl fmt::Display for Amount {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn format_wan_prints_two_decimals_as_decimal_does() {
         let cases = [
@@ -299,8 +301,6 @@ mod tests {
         assert_eq!(format_wan("-3.5".parse().unwrap()), "-3.50");
         assert_eq!(format_wan("12".parse().unwrap()), "12.00");
     }
-
-    use super::*;
 
     fn wan(s: &str) -> Amount {
         parse_amount(s, AmountUnit::Wan).unwrap().unwrap()

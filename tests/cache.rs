@@ -273,26 +273,19 @@ fn a_rewrite_in_place_never_reaches_the_other_generation() {
     // gets hard links to the published files (the two share inodes).
     assert!(run(&root, &["build", "--no-cache"]).0);
     let shared = site_files(&root.join("output"));
-    edit(
-        &root.join("content/2022/101/narrative.yaml"),
-        "的主要职责是",
-        "的主要职能是",
-    );
-    let (ok, _, err) = run(&root, &["build"]);
-    assert!(ok, "{err}");
+    let reword_and_build = |from: &str, to: &str| {
+        edit(&root.join("content/2022/101/narrative.yaml"), from, to);
+        let (ok, _, err) = run(&root, &["build"]);
+        assert!(ok, "{err}");
+    };
+    reword_and_build("的主要职责是", "的主要职能是");
     // The corrected files were written into the spare generation; the files
     // it shared with the published one were replaced, not overwritten, so
     // the generation now spare still holds exactly the site before.
     assert_eq!(site_files(&root.join(".output.previous")), shared);
     // Back again: now the spare generation's copies of the corrected files
     // are its own (one link each) and are rewritten in place.
-    edit(
-        &root.join("content/2022/101/narrative.yaml"),
-        "的主要职能是",
-        "的主要职责是",
-    );
-    let (ok, _, err) = run(&root, &["build"]);
-    assert!(ok, "{err}");
+    reword_and_build("的主要职能是", "的主要职责是");
     assert_eq!(site_files(&root.join("output")), shared);
     let (ok, _, _) = run(&root, &["build", "--no-cache", "-o", "fresh"]);
     assert!(ok);

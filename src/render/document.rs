@@ -103,7 +103,7 @@ fn escape_lines(out: &mut String, text: &str) {
 /// Whether [`push_escaped`] would copy `text` unchanged: one line, nothing to
 /// trim, no Markdown punctuation, and no start Markdown takes as structure.
 fn needs_no_escape(text: &str) -> bool {
-    let special = |b: &u8| {
+    let special = |b: u8| {
         matches!(
             b,
             b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'\n' | b'\r'
@@ -111,7 +111,7 @@ fn needs_no_escape(text: &str) -> bool {
     };
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let list_like = digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')'));
-    !text.bytes().any(|b| special(&b))
+    !text.bytes().any(special)
         && !text.starts_with(['#', '+', '-', '=', '>'])
         && !text.starts_with(char::is_whitespace)
         && !text.ends_with(char::is_whitespace)
