@@ -275,6 +275,61 @@ meta = [
     "Outputs written to %s (content and caches stay in %s)." % (open(os.path.join(w, "out-root.txt")).read().strip(), w),
     "",
 ]
+
+# How each cost grows with N: between consecutive N of the same task, the
+# ratio of the medians (and of the peak RSS) against the ratio of N, and the
+# exponent k of t ∝ N^k (1 = linear; below 1 a fixed cost is still showing).
+import math
+growth = ["", "How each cost grows with N (k: exponent of cost ∝ N^k between the two N; 1 = linear):", "",
+          "| task | N → N | wall | per department-year | k (wall) | peak RSS | k (RSS) |",
+          "|---|---|---|---|---:|---|---:|"]
+by_task = {}
+for (n, task), v in res.items():
+    by_task.setdefault(task, []).append((int(n), v))
+for task, points in by_task.items():
+    points.sort()
+    for (n1, (_, g1, t1, _)), (n2, (_, g2, t2, _)) in zip(points, points[1:]):
+        kn = math.log(n2 / n1)
+        growth.append("| %s | %d → %d | %.2f s → %.2f s (×%.1f) | %.2f → %.2f ms | %.2f | %.0f → %.0f MiB (×%.1f) | %.2f |" % (
+            LABEL[task], n1, n2, t1, t2, t2 / t1, 1000 * t1 / n1, 1000 * t2 / n2, math.log(t2 / t1) / kn,
+            g1["rss"], g2["rss"], g2["rss"] / g1["rss"], math.log(g2["rss"] / g1["rss"]) / kn))
+if len(growth) == 5:
+    growth = []
+
+# The goals, at each N measured (they are set for N = 10,000).
+def goal_rows(n):
+    rows = []
+    def row(what, goal, value, met):
+        rows.append("| %s | %s | %s | %s |" % (what, goal, value, "met" if met else "**not met**"))
+    r = lambda task: res.get((n, task))
+    if r("pages-hc"):
+        t = r("pages-hc")[2]
+        row("portal pages (converted Hugo corpus)", "≤ 10 s", "%.2f s" % t, t <= 10)
+        if n in hugo_pps:
+            ratio = (int(n) + 1) / t / hugo_pps[n]
+            row("portal pages vs Hugo, same run", "≥ 2×", "%.2f×" % ratio, ratio >= 2)
+    if r("build"):
+        t, g = r("build")[2], r("build")[1]
+        row("full build (documents + portal + downloads)", "≤ 30 s", "%.2f s" % t, t <= 30)
+        row("both cores busy during the build", "≈ 200 %", "%.0f %%" % g["cpu"], g["cpu"] >= 180)
+    if r("check"):
+        t = r("check")[2]
+        row("`check` (cold, --no-cache)", "≤ 5 s", "%.2f s" % t, t <= 5)
+    if r("rebuild"):
+        h, _, t, _ = r("rebuild")
+        row("rebuild after a one-figure change", "≤ 1 s", "%.2f s (max %.2f s)" % (t, max(h["times"])), t <= 1)
+    rss = [(task, v[1]["rss"]) for (m, task), v in res.items() if m == n and task != "hugo"]
+    if rss:
+        task, top = max(rss, key=lambda x: x[1])
+        row("peak RSS (largest of gongkai's tasks: %s)" % task, "≤ 1 GiB", "%.0f MiB" % top, top <= 1024)
+    return rows
+goals = []
+for n in sorted({n for n, _ in res}, key=int):
+    rows = goal_rows(n)
+    if rows:
+        goals += ["", "The issue's goals (set for N = 10,000) at N = %s:" % n, "",
+                  "| goal | target | measured (median) | |", "|---|---|---|---|"] + rows
+lines += growth + goals
 text = "\n".join(meta + lines) + "\n"
 open(os.path.join(w, "results.md"), "w").write(text)
 print()

@@ -29,6 +29,7 @@ pub mod ooxml;
 pub mod par;
 pub mod pipeline;
 pub mod portal;
+pub mod prefetch;
 pub mod prose;
 pub mod render;
 pub mod schema;

@@ -56,9 +56,9 @@ pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if !content.is_dir() {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
-    // Level by level, each level's folders listed on every core (a province
-    // has tens of thousands of folders, and listing one is a few system
-    // calls). Sorting the found folders component-wise gives the order of
+    // Level by level, each level's folders listed on I/O threads (a
+    // province has tens of thousands of folders; listing one is a few
+    // system calls, and a wait on the disk when it is not cached). Sorting the found folders component-wise gives the order of
     // a walk that visits sub-folders in name order.
     let mut found = Vec::new();
     let mut level = vec![content.to_path_buf()];
@@ -92,7 +92,7 @@ struct Listing {
 /// Lists `dirs` on every core; results in the order of `dirs`. Entries'
 /// types come from the listing, so no file is statted.
 fn list_folders(dirs: &[PathBuf]) -> Result<Vec<Listing>, LoadError> {
-    crate::par::map(dirs, &|_, _| {}, |dir| {
+    crate::par::map_on(crate::par::io_threads(), dirs, &|_, _| {}, |dir| {
         let io = |source| LoadError::Io {
             path: dir.clone(),
             source,

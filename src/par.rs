@@ -14,6 +14,19 @@ pub fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Threads for work that mostly waits on the disk (listing folders, reading
+/// small files): a few per core, so more requests are in flight when the
+/// files are not in the page cache. `GONGKAI_THREADS` caps it too.
+pub fn io_threads() -> usize {
+    match std::env::var("GONGKAI_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(n) if n > 0 => n,
+        _ => (threads() * 4).clamp(4, 16),
+    }
+}
+
 /// Runs `work` over `items` on every core, each thread taking the next item
 /// when it is free; results in the order of `items`, whatever the order they
 /// finish in. Stops at the first error. `progress(done, total)` is called
@@ -23,12 +36,22 @@ pub fn map<T: Sync, R: Send, E: Send>(
     progress: &(dyn Fn(usize, usize) + Sync),
     work: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
+    map_on(threads(), items, progress, work)
+}
+
+/// [`map`] on `threads` threads (see [`io_threads`]).
+pub fn map_on<T: Sync, R: Send, E: Send>(
+    threads: usize,
+    items: &[T],
+    progress: &(dyn Fn(usize, usize) + Sync),
+    work: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let failure: Mutex<Option<E>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..threads().min(items.len().max(1)) {
+        for _ in 0..threads.max(1).min(items.len().max(1)) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);

@@ -12,7 +12,7 @@ use crate::codes::SiteCodes;
 use crate::diag::{Diagnostics, Severity};
 use crate::portal::{self, Portal, YearsOf};
 use crate::render::narrative::Narrator;
-use crate::{Checked, Error, derive, diag, facts, load, par, prose};
+use crate::{Checked, Error, derive, diag, facts, load, par, prefetch, prose};
 use std::path::{Path, PathBuf};
 
 /// What one department-year produced.
@@ -89,7 +89,9 @@ pub fn run(
     // recorded and no page links years.
     let fingerprint = cache.enabled();
     let units_needed = fingerprint || output.is_some();
-    let scanned = par::map(&dirs, &|_, _| {}, |dir| {
+    // Mostly waiting on the disk when the folders are not cached: on I/O
+    // threads.
+    let scanned = par::map_on(par::io_threads(), &dirs, &|_, _| {}, |dir| {
         let key = cache.key(dir);
         let inputs = fingerprint.then(|| cache.inputs(&key, dir).ok()).flatten();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
@@ -117,8 +119,25 @@ pub fn run(
         entries: output.is_some(),
     };
     let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
-    let done = par::map(&jobs, progress, |(dir, scanned)| {
-        department_or_cached(dir, scanned, &context)
+    // The folders to be loaded (not answered by the cache) are read ahead
+    // of the workers.
+    let to_load: Vec<Option<&Path>> = jobs
+        .iter()
+        .map(|(dir, s)| {
+            let hit = s.inputs.as_ref().is_some_and(|i| cache.lookup(&s.key, i).is_some());
+            (!hit).then_some(dir.as_path())
+        })
+        .collect();
+    let ahead = prefetch::Progress::default();
+    let done = prefetch::around(&to_load, &ahead, || {
+        par::map(
+            &jobs,
+            &|done, total| {
+                ahead.set(done);
+                progress(done, total);
+            },
+            |(dir, scanned)| department_or_cached(dir, scanned, &context),
+        )
     });
     timer.lap("department-years");
     // From here on only the cache and the shared settings are needed.
