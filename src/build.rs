@@ -420,8 +420,8 @@ impl Staging {
 
     fn swap(&self) -> Result<WriteStats, Error> {
         let (hashes, mut stats, touched) = {
-            let state = self.state();
-            (state.hashes.clone(), state.stats, state.touched.clone())
+            let mut state = self.state();
+            (std::mem::take(&mut state.hashes), state.stats, state.touched.clone())
         };
         let stale: BTreeSet<&String> = self
             .spare
@@ -482,11 +482,14 @@ impl Staging {
     }
 }
 
+/// A manifest as written: `<hash as 16 hex digits> <path>` per line, by path.
 fn manifest_text(hashes: &BTreeMap<String, u64>) -> String {
-    hashes
-        .iter()
-        .map(|(key, hash)| format!("{hash:016x} {key}\n"))
-        .collect()
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(hashes.keys().map(|key| key.len() + 18).sum());
+    for (key, hash) in hashes {
+        let _ = writeln!(text, "{hash:016x} {key}");
+    }
+    text
 }
 
 /// Swaps two folders in one step where the system can (Linux); elsewhere in

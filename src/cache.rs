@@ -355,13 +355,20 @@ impl Cache {
     /// Fingerprints a folder's files, hashing only those whose time stamps
     /// cannot vouch for them.
     pub fn inputs(&self, key: &str, dir: &Path) -> std::io::Result<Inputs> {
+        let entries = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        self.inputs_listed(key, entries)
+    }
+
+    /// [`inputs`](Self::inputs) of a folder from the entries its listing
+    /// gave (see [`find_disclosures_with`](crate::load::find_disclosures_with)).
+    pub fn inputs_listed(&self, key: &str, entries: Vec<std::fs::DirEntry>) -> std::io::Result<Inputs> {
         let old = self.old.get(key);
         let recorded = old.map_or(0, |r| r.recorded);
         let previous: BTreeMap<&str, &Input> = old
             .map(|r| r.inputs.iter().map(|i| (i.path.as_str(), i)).collect())
             .unwrap_or_default();
         let mut inputs = Vec::new();
-        for (path, full, meta) in files_below(dir, 3)? {
+        for (path, full, meta) in files_listed(entries, 3)? {
             let len = meta.len();
             let mtime = mtime_ns(&meta);
             let vouched = previous
@@ -534,8 +541,15 @@ fn write_bytes(path: &Path, bytes: Vec<u8>) -> Result<(), String> {
 /// `/`-separated relative path, with their metadata. `DirEntry::metadata`
 /// stats relative to the open folder, much cheaper than a full path each.
 fn files_below(dir: &Path, depth: usize) -> std::io::Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
+    files_listed(std::fs::read_dir(dir)?.collect::<Result<_, _>>()?, depth)
+}
+
+/// [`files_below`] a folder whose entries were listed already.
+fn files_listed(
+    mut entries: Vec<std::fs::DirEntry>,
+    depth: usize,
+) -> std::io::Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
     let mut out = Vec::new();
-    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let kind = entry.file_type()?;

@@ -53,65 +53,86 @@ pub struct Site {
 /// Finds every department-year (a folder with `unit.yaml`) below `content`,
 /// in path order.
 pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    Ok(find_disclosures_with(content, |_, _| ())?
+        .into_iter()
+        .map(|(dir, ())| dir)
+        .collect())
+}
+
+/// [`find_disclosures`], calling `visit` on each department-year folder
+/// with the entries its listing gave (so a caller that looks at its files,
+/// the build cache's fingerprint, need not list it again). `visit` runs on
+/// the listing threads; its results come back with the folders, in order.
+pub fn find_disclosures_with<T: Send>(
+    content: &Path,
+    visit: impl Fn(&Path, Vec<std::fs::DirEntry>) -> T + Sync,
+) -> Result<Vec<(PathBuf, T)>, LoadError> {
     if !content.is_dir() {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
     // Level by level, each level's folders listed on I/O threads (a
     // province has tens of thousands of folders; listing one is a few
-    // system calls, and a wait on the disk when it is not cached). Sorting the found folders component-wise gives the order of
-    // a walk that visits sub-folders in name order.
+    // system calls, and a wait on the disk when it is not cached). Sorting
+    // the found folders component-wise gives the order of a walk that
+    // visits sub-folders in name order.
     let mut found = Vec::new();
     let mut level = vec![content.to_path_buf()];
     for depth in (0..=7).rev() {
         if level.is_empty() {
             break;
         }
-        let listed = list_folders(&level)?;
+        let listed = list_folders(&level, &visit)?;
         level = Vec::new();
         for listing in listed {
             if depth > 0 {
                 level.extend(listing.sub);
             }
-            if listing.has_unit {
-                found.push(listing.dir);
+            if let Some(visited) = listing.visited {
+                found.push((listing.dir, visited));
             }
         }
     }
-    found.sort();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(found)
 }
 
-/// What listing one folder tells: whether it holds a `unit.yaml`, and its
-/// sub-folders.
-struct Listing {
+/// What listing one folder tells: what `visit` made of it when it holds a
+/// `unit.yaml`, and its sub-folders.
+struct Listing<T> {
     dir: PathBuf,
-    has_unit: bool,
+    visited: Option<T>,
     sub: Vec<PathBuf>,
 }
 
-/// Lists `dirs` on every core; results in the order of `dirs`. Entries'
-/// types come from the listing, so no file is statted.
-fn list_folders(dirs: &[PathBuf]) -> Result<Vec<Listing>, LoadError> {
+/// Lists `dirs` on I/O threads; results in the order of `dirs`. Entries'
+/// types come from the listing, so no file is statted here.
+fn list_folders<T: Send>(
+    dirs: &[PathBuf],
+    visit: &(impl Fn(&Path, Vec<std::fs::DirEntry>) -> T + Sync),
+) -> Result<Vec<Listing<T>>, LoadError> {
     crate::par::map_on(crate::par::io_threads(), dirs, &|_, _| {}, |dir| {
         let io = |source| LoadError::Io {
             path: dir.clone(),
             source,
         };
-        let mut listing = Listing {
-            dir: dir.clone(),
-            has_unit: false,
-            sub: Vec::new(),
-        };
+        let mut has_unit = false;
+        let mut sub = Vec::new();
+        let mut entries = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
             let kind = entry.file_type().map_err(io)?;
             if kind.is_file() && entry.file_name() == "unit.yaml" {
-                listing.has_unit = true;
+                has_unit = true;
             } else if kind.is_dir() {
-                listing.sub.push(entry.path());
+                sub.push(entry.path());
             }
+            entries.push(entry);
         }
-        Ok(listing)
+        Ok(Listing {
+            dir: dir.clone(),
+            visited: has_unit.then(|| visit(dir, entries)),
+            sub,
+        })
     })
 }
 

@@ -72,8 +72,6 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, Error> {
     let timer = Timer::from_env();
-    let dirs = load::find_disclosures(content)?;
-    timer.lap("find department-years");
     let mut site_diags = Diagnostics::new();
     let site_codes = SiteCodes::load(content, &mut site_diags);
     let narrator = Narrator::new(Some(&crate::theme_dir(content)))?;
@@ -83,26 +81,27 @@ pub fn run(
     };
     let cache = Cache::open(content, use_cache);
     timer.lap("site codes, theme, cache read");
-    // Each folder's fingerprint and unit; the units tell which years each
-    // department publishes, which its pages link to.
-    // Without a cache (`--no-cache`) a check needs neither: nothing is
-    // recorded and no page links years.
+    // The department-year folders, each with its fingerprint (from the
+    // entries the search listed) and its unit; the units tell which years
+    // each department publishes, which its pages link to. Without a cache
+    // (`--no-cache`) a check needs neither: nothing is recorded and no page
+    // links years.
     let fingerprint = cache.enabled();
     let units_needed = fingerprint || output.is_some();
-    // Mostly waiting on the disk when the folders are not cached: on I/O
-    // threads.
-    let scanned = par::map_on(par::io_threads(), &dirs, &|_, _| {}, |dir| {
+    let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = load::find_disclosures_with(content, |dir, entries| {
         let key = cache.key(dir);
-        let inputs = fingerprint.then(|| cache.inputs(&key, dir).ok()).flatten();
+        let inputs = fingerprint.then(|| cache.inputs_listed(&key, entries).ok()).flatten();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
         let unit = match previous {
             Some(record) => record.unit.clone(),
             None if units_needed => peek_unit(dir).map(|u| (u.code, u.year)),
             None => None,
         };
-        Ok::<_, Error>(Scanned { key, inputs, unit })
-    })?;
-    timer.lap("fingerprint folders");
+        Scanned { key, inputs, unit }
+    })?
+    .into_iter()
+    .unzip();
+    timer.lap("find and fingerprint folders");
     let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
     let staging = match output {
         Some(out) => Some(Staging::begin(out)?),
