@@ -297,8 +297,8 @@ fn search_index(
         .collect())
 }
 
-/// Wall time of each phase on standard error when `GONGKAI_TIMINGS` is set:
-/// the profile behind the benchmark figures.
+/// Wall time (and resident memory) of each phase on standard error when
+/// `GONGKAI_TIMINGS` is set: the profile behind the benchmark figures.
 struct Timer(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Timer {
@@ -309,10 +309,25 @@ impl Timer {
     fn lap(&self, phase: &str) {
         if let Some(start) = &self.0 {
             let now = std::time::Instant::now();
-            eprintln!("{:9.1} ms  {phase}", (now - start.get()).as_secs_f64() * 1000.0);
+            eprintln!(
+                "{:9.1} ms  {phase}{}",
+                (now - start.get()).as_secs_f64() * 1000.0,
+                memory().unwrap_or_default()
+            );
             start.set(now);
         }
     }
+}
+
+/// The resident memory now and at its peak so far (Linux), for the timings.
+fn memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024)
+    };
+    Some(format!("  (RSS {} MiB, peak {} MiB)", field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// A department-year folder's fingerprint and unit, before any work on it.
