@@ -7,8 +7,9 @@
 
 use crate::facts::Facts;
 use crate::render::markers;
+use crate::render::md_tables::{self, Piece, Plain};
 use crate::table::{Cell, Table, TableId};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -176,51 +177,106 @@ fn display_header(column: &str) -> &str {
 
 /// Renders narrative Markdown (from the document) to HTML. Figures become
 /// links to their cells; raw HTML is dropped; table headers get a scope.
+///
+/// The document's generated tables of plain cells are written here
+/// directly, in exactly the HTML pulldown-cmark gives them, and only the
+/// text between them is parsed (see [`md_tables`]).
 pub fn narrative(markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) -> String {
+    let mut html = String::with_capacity(markdown_with_markers.len() * 2);
+    for piece in md_tables::pieces(markdown_with_markers) {
+        match piece {
+            Piece::Text(text) => push_markdown(&mut html, text, facts, tables),
+            Piece::Table(table) => plain_table(&mut html, &table, facts, tables),
+        }
+    }
+    html
+}
+
+/// Markdown to HTML through pulldown-cmark, as [`narrative`] renders it.
+fn push_markdown(html: &mut String, markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) {
+    if markdown_with_markers.trim().is_empty() {
+        return;
+    }
     let events = Parser::new_ext(markdown_with_markers, Options::ENABLE_TABLES).filter_map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => None,
         Event::Text(text) if markers::contains_marker_chars(&text) => {
             Some(Event::InlineHtml(figures(&text, facts, tables).into()))
         }
-        Event::Start(Tag::Heading { level, .. }) => {
-            // Headings of the document shift one level down under the page's h1/h2.
-            let level = match level as usize + 1 {
-                1 | 2 => pulldown_cmark::HeadingLevel::H3,
-                3 => pulldown_cmark::HeadingLevel::H3,
-                4 => pulldown_cmark::HeadingLevel::H4,
-                5 => pulldown_cmark::HeadingLevel::H5,
-                _ => pulldown_cmark::HeadingLevel::H6,
-            };
-            Some(Event::Start(Tag::Heading {
-                level,
-                id: None,
-                classes: Vec::new(),
-                attrs: Vec::new(),
-            }))
-        }
-        Event::End(TagEnd::Heading(level)) => {
-            let level = match level as usize + 1 {
-                1..=3 => pulldown_cmark::HeadingLevel::H3,
-                4 => pulldown_cmark::HeadingLevel::H4,
-                5 => pulldown_cmark::HeadingLevel::H5,
-                _ => pulldown_cmark::HeadingLevel::H6,
-            };
-            Some(Event::End(TagEnd::Heading(level)))
-        }
+        Event::Start(Tag::Heading { level, .. }) => Some(Event::Start(Tag::Heading {
+            level: shifted(level),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(shifted(level)))),
         other => Some(other),
     });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
-    if !html.contains("<table>") {
-        // Most sections: nothing to rewrite.
-        return html;
+    let start = html.len();
+    pulldown_cmark::html::push_html(html, events);
+    if html[start..].contains("<table>") {
+        let rewritten = html[start..]
+            .replace("<th>", "<th scope=\"col\">")
+            .replace("<table>", TABLE_OPEN)
+            .replace("</table>", "</table></div>");
+        html.truncate(start);
+        html.push_str(&rewritten);
     }
-    html.replace("<th>", "<th scope=\"col\">")
-        .replace(
-            "<table>",
-            "<div class=\"table-scroll\" tabindex=\"0\"><table class=\"budget\">",
-        )
-        .replace("</table>", "</table></div>")
+}
+
+/// How a narrative table opens: scrollable, styled as the budget tables.
+const TABLE_OPEN: &str = "<div class=\"table-scroll\" tabindex=\"0\"><table class=\"budget\">";
+
+/// Headings of the document shift one level down under the page's h1/h2.
+fn shifted(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::{H3, H4, H5, H6};
+    match level as usize + 1 {
+        1..=3 => H3,
+        4 => H4,
+        5 => H5,
+        _ => H6,
+    }
+}
+
+/// Writes a plain table as pulldown-cmark (GFM) would, with
+/// [`narrative`]'s rewrites.
+fn plain_table(out: &mut String, table: &Plain, facts: &Facts, tables: &[&Table]) {
+    let open = |out: &mut String, tag: &str, align: Alignment| {
+        out.push('<');
+        out.push_str(tag);
+        out.push_str(match align {
+            Alignment::None if tag == "th" => " scope=\"col\">",
+            Alignment::None => ">",
+            Alignment::Left => " style=\"text-align: left\">",
+            Alignment::Center => " style=\"text-align: center\">",
+            Alignment::Right => " style=\"text-align: right\">",
+        });
+    };
+    let cell = |out: &mut String, text: &str| {
+        if markers::contains_marker_chars(text) {
+            out.push_str(&figures(text, facts, tables));
+        } else {
+            // Plain: nothing for HTML to escape either (no `&`, `<`, `>`).
+            out.push_str(text);
+        }
+    };
+    out.push_str(TABLE_OPEN);
+    out.push_str("<thead><tr>");
+    for (text, align) in table.header.iter().zip(&table.aligns) {
+        open(out, "th", *align);
+        cell(out, text);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for (text, align) in row.iter().zip(&table.aligns) {
+            open(out, "td", *align);
+            cell(out, text);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 /// Text with figure markers → escaped HTML with each figure linked.
@@ -269,6 +325,44 @@ mod tests {
         assert_eq!(cell_id(TableId::Summary, "201", 2), "c-summary-201-2");
         assert_eq!(row_id(TableId::Sangong, "car-running"), "r-sangong-car-running");
         assert_eq!(slug("a b"), "a_20b");
+    }
+
+    /// The narrative as pulldown-cmark alone renders it.
+    fn through_pulldown(md: &str) -> String {
+        let mut html = String::new();
+        push_markdown(&mut html, md, &Facts::default(), &[]);
+        html
+    }
+
+    #[test]
+    fn tables_written_directly_equal_pulldowns() {
+        let cases = [
+            // Plain tables between text, aligned columns, empty cells.
+            "## 一、收支\n\n说明文字。\n\n| 项目 | 金额 |\n|---|---:|\n| 办公费 | 12.00 |\n| 差旅费 |  |\n\n注：单位万元。\n",
+            "| a | b | c |\n|:---|:---:|---:|\n| 1 | 2 | 3 |",
+            "前文\n\n| 一级指标 | 指标值 |\n|---|---|\n| 产出指标 | ≥32次 |\n| 成本指标 | ≤205.23万元 |\n\n##### 2、下一个表\n\n| x |\n|---|\n| y |\n",
+            // Falls back to pulldown: inline Markdown in a cell, uneven rows,
+            // text glued to the table, a table in a paragraph, no delimiter.
+            "| *强调* | b |\n|---|---|\n| 1 | 2 |\n",
+            "| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n注：紧接表格的文字\n",
+            "段落\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "| a | b |\n| 1 | 2 |\n\n| a |\n|-x-|\n| 1 |\n",
+            "| a\\|b | c |\n|---|---|\n| 1 | 2 |\n",
+            "| &amp; | <b>x</b> |\n|---|---|\n| 1 | 2 |\n",
+            "```\n\n| a |\n|---|\n| 1 |\n\n```\n",
+            "| a | b |\n|---|---|\n\n\n\n| 1 | 2 |\n",
+            // Figures in cells, ids with `_` and `:` (the markers' ids are
+            // gongkai's, not Markdown).
+            "| 项目 | 金额 |\n|---|---:|\n| 机关运行经费 | \u{E000}running_costs\u{E001}417.88\u{E002} |\n| 采购 | \u{E000}cell:procurement:total:7\u{E001}599.05\u{E002} |\n",
+        ];
+        for md in cases {
+            assert_eq!(narrative(md, &Facts::default(), &[]), through_pulldown(md), "{md}");
+        }
+        // The first three take the direct path (a table cut out of the text).
+        for md in &cases[..3] {
+            assert!(md_tables::pieces(md).iter().any(|p| matches!(p, Piece::Table(_))), "{md}");
+        }
     }
 
     #[test]

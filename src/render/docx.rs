@@ -35,6 +35,7 @@
 use std::borrow::Cow;
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use crate::render::md_tables::Piece;
 
 /// Document properties written to `docProps/core.xml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -469,11 +470,33 @@ fn is_br_tag(html: &str) -> bool {
 
 fn parse(markdown: &str) -> Vec<Block<'_>> {
     let mut collector = Collector::default();
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
-        collector.event(event);
+    // The generated tables of plain cells are taken as they are; only the
+    // text between them goes through pulldown-cmark (see `md_tables`).
+    for piece in crate::render::md_tables::pieces(markdown) {
+        match piece {
+            Piece::Text(text) => {
+                for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
+                    collector.event(event);
+                }
+            }
+            Piece::Table(table) => {
+                collector.flush();
+                let mut rows = Vec::with_capacity(table.rows.len() + 1);
+                rows.push(plain_row(true, &table.header));
+                rows.extend(table.rows.iter().map(|r| plain_row(false, r)));
+                collector.blocks.push(Block::Table {
+                    aligns: table.aligns,
+                    rows,
+                });
+            }
+        }
     }
     collector.flush();
-    let mut blocks = collector.blocks;
+    with_stars_paired(collector.blocks)
+}
+
+/// The blocks with [`pair_leftover_stars`] applied to their text.
+fn with_stars_paired(mut blocks: Vec<Block<'_>>) -> Vec<Block<'_>> {
     for block in &mut blocks {
         match block {
             Block::Heading { inlines, .. } | Block::Paragraph { inlines, plain: false } => pair_leftover_stars(inlines),
@@ -486,6 +509,20 @@ fn parse(markdown: &str) -> Vec<Block<'_>> {
         }
     }
     blocks
+}
+
+/// A row of plain cells, as the collector would have built it.
+fn plain_row<'a>(header: bool, cells: &[&'a str]) -> TableRow<'a> {
+    TableRow {
+        header,
+        cells: cells
+            .iter()
+            .map(|c| match *c {
+                "" => Vec::new(),
+                text => vec![Inline::Text(Cow::Borrowed(text), Format::default())],
+            })
+            .collect(),
+    }
 }
 
 /// CommonMark does not close `**` between CJK punctuation and a letter
@@ -1456,6 +1493,34 @@ fn is_w3cdtf(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks as pulldown-cmark alone reads them.
+    fn parsed_by_pulldown(markdown: &str) -> Vec<Block<'_>> {
+        let mut collector = Collector::default();
+        for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+            collector.event(event);
+        }
+        collector.flush();
+        with_stars_paired(collector.blocks)
+    }
+
+    #[test]
+    fn plain_tables_read_as_pulldown_reads_them() {
+        // The shipped disclosure (tables, page breaks, headings, lists) and
+        // tables that must fall back to pulldown-cmark.
+        let shipped = include_str!("../../tests/snapshots/disclosure-2022-101.md");
+        let cases = [
+            shipped,
+            "| a | b |\n|:--|--:|\n| 1 |  |\n\n1. 一\n2. 二\n\n| c |\n|---|\n| 3 |\n",
+            "| **粗** | b |\n|---|---|\n| 1 | 2 |\n",
+            "| a | b |\n|---|---|\n| 1 |\n",
+        ];
+        for md in cases {
+            let (fast, slow) = (parse(md), parsed_by_pulldown(md));
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+        }
+        assert!(crate::render::md_tables::pieces(shipped).len() > 9, "the shipped document's tables are cut out");
+    }
 
     #[test]
     fn numbers() {

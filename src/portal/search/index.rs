@@ -128,45 +128,111 @@ pub struct Meta {
     pub chunk: u32,
 }
 
-/// One document's postings: token → `count × 2 + in_title`, sorted by token.
-pub fn postings(doc: &SearchDoc) -> Vec<(String, u32)> {
-    let mut counts: HashMap<String, u32, FastHash> = HashMap::default();
-    for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
-        each_token(field, |token| match counts.get_mut(token) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(token.to_string(), 1);
+/// A token as the index builds it: up to eight UTF-8 bytes (a CJK bigram,
+/// a single character, a short word: nearly every token) packed into a word,
+/// big-endian and zero-padded, so packed tokens hash and compare as
+/// integers, in the byte order of their text, and cost no allocation;
+/// longer words as text. Tokens never hold a zero byte (it separates).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Token {
+    Packed(u64),
+    Long(Box<str>),
+}
+
+impl Token {
+    fn new(text: &str) -> Token {
+        match text.len() {
+            1..=8 => {
+                let mut word = [0u8; 8];
+                word[..text.len()].copy_from_slice(text.as_bytes());
+                Token::Packed(u64::from_be_bytes(word))
             }
-        });
+            _ => Token::Long(text.into()),
+        }
     }
-    let mut title: std::collections::HashSet<String, FastHash> = Default::default();
+
+    /// Calls `f` with the token's text.
+    fn with<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Token::Packed(word) => {
+                let bytes = word.to_be_bytes();
+                let len = 8 - (word.trailing_zeros() / 8) as usize;
+                // Packed from a `&str` whole, so the bytes are UTF-8.
+                f(std::str::from_utf8(&bytes[..len]).unwrap_or_default())
+            }
+            Token::Long(text) => f(text),
+        }
+    }
+}
+
+impl Ord for Token {
+    fn cmp(&self, other: &Token) -> std::cmp::Ordering {
+        match (self, other) {
+            (Token::Packed(a), Token::Packed(b)) => a.cmp(b),
+            _ => self.with(|a| other.with(|b| a.as_bytes().cmp(b.as_bytes()))),
+        }
+    }
+}
+
+impl PartialOrd for Token {
+    fn partial_cmp(&self, other: &Token) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.with(|text| f.write_str(text))
+    }
+}
+
+/// A JSON object key written from a [`Token`].
+struct TokenKey<'a>(&'a Token);
+
+impl Serialize for TokenKey<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.with(|text| s.serialize_str(text))
+    }
+}
+
+/// One document's postings: token → `count × 2 + in_title`, sorted by token.
+fn postings(doc: &SearchDoc) -> Postings {
+    let mut counts: HashMap<Token, u32, FastHash> = HashMap::default();
+    for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
+        each_token(field, |token| *counts.entry(Token::new(token)).or_default() += 1);
+    }
+    let mut title: std::collections::HashSet<Token, FastHash> = Default::default();
     each_token(&doc.title, |t| {
-        title.insert(t.to_string());
+        title.insert(Token::new(t));
     });
     // The characters of the title's tokens (normalised as the index sees
     // them): a character posting is in the title exactly when one is.
-    let title_chars: std::collections::HashSet<char, FastHash> = title.iter().flat_map(|t| t.chars()).collect();
+    let mut title_chars: std::collections::HashSet<char, FastHash> = Default::default();
+    for token in &title {
+        token.with(|t| title_chars.extend(t.chars()));
+    }
     // Single characters: the sum over the tokens containing them.
     let mut chars: HashMap<char, u32, FastHash> = HashMap::default();
-    for (token, &count) in &counts {
-        let mut seen: [Option<char>; 2] = [None, None];
-        for (i, c) in token.chars().filter(|&c| is_cjk(c)).take(2).enumerate() {
-            if !seen[..i].contains(&Some(c)) {
-                *chars.entry(c).or_default() += count;
-            }
-            seen[i] = Some(c);
-        }
-    }
-    let mut out: Vec<(String, u32)> = Vec::with_capacity(counts.len() + chars.len());
+    let mut out: Postings = Vec::with_capacity(counts.len() + counts.len() / 2);
     for (token, count) in counts {
-        if single_cjk(&token).is_none() {
+        let single = token.with(|t| {
+            let mut seen: [Option<char>; 2] = [None, None];
+            for (i, c) in t.chars().filter(|&c| is_cjk(c)).take(2).enumerate() {
+                if !seen[..i].contains(&Some(c)) {
+                    *chars.entry(c).or_default() += count;
+                }
+                seen[i] = Some(c);
+            }
+            single_cjk(t).is_some()
+        });
+        if !single {
             let in_title = title.contains(&token);
             out.push((token, count.saturating_mul(2) | u32::from(in_title)));
         }
     }
     for (c, sum) in chars {
         let in_title = title_chars.contains(&c);
-        out.push((c.to_string(), sum.saturating_mul(2) | u32::from(in_title)));
+        out.push((Token::new(c.encode_utf8(&mut [0u8; 4])), sum.saturating_mul(2) | u32::from(in_title)));
     }
     out.sort_unstable();
     out
@@ -181,10 +247,10 @@ fn single_cjk(token: &str) -> Option<char> {
 }
 
 /// Per shard, a hash of a document's postings in it (0: none there).
-fn shard_signatures(postings: &[(String, u32)], layout: Layout) -> Vec<u64> {
+fn shard_signatures(postings: &[(Token, u32)], layout: Layout) -> Vec<u64> {
     let mut sigs = vec![0u64; layout.shards as usize];
     for (token, value) in postings {
-        feed(&mut sigs[shard_of(token, layout.shards) as usize], token, *value);
+        token.with(|t| feed(&mut sigs[shard_of(t, layout.shards) as usize], t, *value));
     }
     sigs
 }
@@ -200,13 +266,13 @@ fn feed(sig: &mut u64, token: &str, value: u32) {
 }
 
 /// A document's postings: `(token, value)`, sorted by token.
-type Postings = Vec<(String, u32)>;
+type Postings = Vec<(Token, u32)>;
 
 /// A shard's JSON and its documents' signatures (position in the table, value).
 type WrittenShard = (Vec<u8>, Vec<(usize, u64)>);
 
 /// A shard being built from scratch (sorted when written).
-type BuildingShard = HashMap<String, Vec<(u32, u32)>, FastHash>;
+type BuildingShard = HashMap<Token, Vec<(u32, u32)>, FastHash>;
 
 /// One shard's postings: token → `[(doc, value)]`.
 type Shard = BTreeMap<String, Vec<(u32, u32)>>;
@@ -216,16 +282,16 @@ fn shard_json(shard: &Shard) -> Vec<u8> {
 }
 
 /// A shard's JSON from its `(token, list)` pairs in token order.
-fn sorted_shard_json<'a>(pairs: impl Iterator<Item = (&'a String, &'a Vec<(u32, u32)>)>) -> Vec<u8> {
+fn sorted_shard_json<'a, K: Serialize + 'a>(pairs: impl Iterator<Item = (K, &'a Vec<(u32, u32)>)>) -> Vec<u8> {
     struct Flat<'a>(&'a [(u32, u32)]);
     impl Serialize for Flat<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(self.0.iter().flat_map(|&(d, v)| [d, v]))
         }
     }
-    let map: Vec<(&String, Flat)> = pairs.map(|(k, v)| (k, Flat(v))).collect();
-    struct Map<'a>(Vec<(&'a String, Flat<'a>)>);
-    impl Serialize for Map<'_> {
+    let map: Vec<(K, Flat)> = pairs.map(|(k, v)| (k, Flat(v))).collect();
+    struct Map<'a, K>(Vec<(K, Flat<'a>)>);
+    impl<K: Serialize> Serialize for Map<'_, K> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
         }
@@ -383,7 +449,7 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
                 if row[k as usize] != sigs[k as usize] {
                     let here = postings
                         .iter()
-                        .filter(|(t, _)| shard_of(t, layout.shards) == k)
+                        .filter(|(t, _)| t.with(|t| shard_of(t, layout.shards)) == k)
                         .cloned();
                     dirty.entry(k).or_default().push((i, here.collect()));
                 }
@@ -432,7 +498,7 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
                         .collect();
                     if !kept.is_empty() {
                         let target = &mut all[shard_of(&token, layout.shards) as usize];
-                        target.entry(token).or_default().extend(kept);
+                        target.entry(Token::new(&token)).or_default().extend(kept);
                     }
                 }
             }
@@ -452,7 +518,7 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
                             let Some(doc) = entries[i].doc else { continue };
                             let d = u32::try_from(i).unwrap_or(u32::MAX);
                             for (token, value) in postings(doc) {
-                                let target = &mut mine[shard_of(&token, layout.shards) as usize];
+                                let target = &mut mine[token.with(|t| shard_of(t, layout.shards)) as usize];
                                 match target.get_mut(&token) {
                                     Some(list) => list.push((d, value)),
                                     None => {
@@ -496,16 +562,18 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
                         .enumerate()
                         .map(|(j, shard)| {
                             let k = start + j;
-                            let mut shard: Vec<(String, Vec<(u32, u32)>)> = shard.into_iter().collect();
+                            let mut shard: Vec<(Token, Vec<(u32, u32)>)> = shard.into_iter().collect();
                             shard.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                             let mut sigs: HashMap<u32, u64, FastHash> = HashMap::default();
                             for (token, list) in shard.iter_mut() {
                                 list.sort_unstable();
-                                for &(d, v) in list.iter() {
-                                    feed(sigs.entry(d).or_default(), token, v);
-                                }
+                                token.with(|t| {
+                                    for &(d, v) in list.iter() {
+                                        feed(sigs.entry(d).or_default(), t, v);
+                                    }
+                                });
                             }
-                            let json = sorted_shard_json(shard.iter().map(|(t, l)| (t, l)));
+                            let json = sorted_shard_json(shard.iter().map(|(t, l)| (TokenKey(t), l)));
                             let sigs = sigs
                                 .into_iter()
                                 .map(|(d, sig)| (d as usize * shards + k, sig))
@@ -585,13 +653,14 @@ pub fn update(previous: Option<Previous>, entries: &[Entry]) -> Result<Update, N
 }
 
 /// Adds a document's postings to a shard (lists sorted afterwards).
-fn add_postings(shard: &mut Shard, doc: usize, postings: &[(String, u32)]) {
+fn add_postings(shard: &mut Shard, doc: usize, postings: &[(Token, u32)]) {
     let d = u32::try_from(doc).unwrap_or(u32::MAX);
     for (token, value) in postings {
-        match shard.get_mut(token) {
+        let token = token.to_string();
+        match shard.get_mut(&token) {
             Some(list) => list.push((d, *value)),
             None => {
-                shard.insert(token.clone(), vec![(d, *value)]);
+                shard.insert(token, vec![(d, *value)]);
             }
         }
     }
