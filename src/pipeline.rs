@@ -327,7 +327,11 @@ fn memory() -> Option<String> {
         let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kb / 1024)
     };
-    Some(format!("  (RSS {} MiB, peak {} MiB)", field("VmRSS:")?, field("VmHWM:")?))
+    Some(format!(
+        "  (RSS {} MiB, peak {} MiB)",
+        field("VmRSS:")?,
+        field("VmHWM:")?
+    ))
 }
 
 /// A department-year folder's fingerprint and unit, before any work on it.

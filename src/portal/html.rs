@@ -361,7 +361,10 @@ mod tests {
         }
         // The first three take the direct path (a table cut out of the text).
         for md in &cases[..3] {
-            assert!(md_tables::pieces(md).iter().any(|p| matches!(p, Piece::Table(_))), "{md}");
+            assert!(
+                md_tables::pieces(md).iter().any(|p| matches!(p, Piece::Table(_))),
+                "{md}"
+            );
         }
     }
 

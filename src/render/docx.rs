@@ -34,8 +34,8 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::render::md_tables::Piece;
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Document properties written to `docProps/core.xml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -1519,7 +1519,10 @@ mod tests {
             let (fast, slow) = (parse(md), parsed_by_pulldown(md));
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
         }
-        assert!(crate::render::md_tables::pieces(shipped).len() > 9, "the shipped document's tables are cut out");
+        assert!(
+            crate::render::md_tables::pieces(shipped).len() > 9,
+            "the shipped document's tables are cut out"
+        );
     }
 
     #[test]

@@ -196,45 +196,72 @@ impl Serialize for TokenKey<'_> {
 }
 
 /// One document's postings: token → `count × 2 + in_title`, sorted by token.
+///
+/// Counted by sorting, not hashing: a document's few thousand tokens are
+/// nearly all packed into words ([`Token`]), and sorting those words and
+/// counting runs costs less than a hash-map update per token.
 fn postings(doc: &SearchDoc) -> Postings {
-    let mut counts: HashMap<Token, u32, FastHash> = HashMap::default();
+    let mut packed: Vec<u64> = Vec::with_capacity(doc.text.len() / 2 + 64);
+    let mut long: Vec<Token> = Vec::new();
     for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
-        each_token(field, |token| *counts.entry(Token::new(token)).or_default() += 1);
+        each_token(field, |token| match Token::new(token) {
+            Token::Packed(word) => packed.push(word),
+            other => long.push(other),
+        });
     }
-    let mut title: std::collections::HashSet<Token, FastHash> = Default::default();
-    each_token(&doc.title, |t| {
-        title.insert(Token::new(t));
-    });
+    packed.sort_unstable();
+    long.sort_unstable();
+    let mut title: Vec<Token> = Vec::new();
+    each_token(&doc.title, |t| title.push(Token::new(t)));
+    title.sort_unstable();
+    title.dedup();
     // The characters of the title's tokens (normalised as the index sees
     // them): a character posting is in the title exactly when one is.
-    let mut title_chars: std::collections::HashSet<char, FastHash> = Default::default();
+    let mut title_chars: Vec<char> = Vec::new();
     for token in &title {
         token.with(|t| title_chars.extend(t.chars()));
     }
+    title_chars.sort_unstable();
+    title_chars.dedup();
+    // Each distinct token with its count, in order.
+    let mut counted: Vec<(Token, u32)> = Vec::with_capacity(packed.len() / 2 + long.len());
+    for run in packed.chunk_by(|a, b| a == b) {
+        counted.push((Token::Packed(run[0]), run.len() as u32));
+    }
+    for run in long.chunk_by(|a, b| a == b) {
+        counted.push((run[0].clone(), run.len() as u32));
+    }
     // Single characters: the sum over the tokens containing them.
-    let mut chars: HashMap<char, u32, FastHash> = HashMap::default();
-    let mut out: Postings = Vec::with_capacity(counts.len() + counts.len() / 2);
-    for (token, count) in counts {
+    let mut chars: Vec<(char, u32)> = Vec::with_capacity(counted.len() * 2);
+    let mut out: Postings = Vec::with_capacity(counted.len() + counted.len() / 2);
+    for (token, count) in counted {
         let single = token.with(|t| {
             let mut seen: [Option<char>; 2] = [None, None];
             for (i, c) in t.chars().filter(|&c| is_cjk(c)).take(2).enumerate() {
                 if !seen[..i].contains(&Some(c)) {
-                    *chars.entry(c).or_default() += count;
+                    chars.push((c, count));
                 }
                 seen[i] = Some(c);
             }
             single_cjk(t).is_some()
         });
         if !single {
-            let in_title = title.contains(&token);
+            let in_title = title.binary_search(&token).is_ok();
             out.push((token, count.saturating_mul(2) | u32::from(in_title)));
         }
     }
-    for (c, sum) in chars {
-        let in_title = title_chars.contains(&c);
-        out.push((Token::new(c.encode_utf8(&mut [0u8; 4])), sum.saturating_mul(2) | u32::from(in_title)));
+    chars.sort_unstable_by_key(|&(c, _)| c);
+    for run in chars.chunk_by(|a, b| a.0 == b.0) {
+        let (c, sum) = (run[0].0, run.iter().fold(0u32, |sum, (_, n)| sum.saturating_add(*n)));
+        let in_title = title_chars.binary_search(&c).is_ok();
+        out.push((
+            Token::new(c.encode_utf8(&mut [0u8; 4])),
+            sum.saturating_mul(2) | u32::from(in_title),
+        ));
     }
-    out.sort_unstable();
+    // Sorted runs (packed tokens, long ones, characters): a stable sort
+    // merges them in about one pass.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
