@@ -113,10 +113,13 @@ impl Portal {
             message,
         };
         let context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
+        // Straight into bytes: `render` would check the whole page is UTF-8
+        // again (it is: templates and context are strings).
+        let mut page = Vec::with_capacity(64 * 1024);
         self.tera
-            .render(name, &context)
-            .map(String::into_bytes)
-            .map_err(|e| template_error(e.to_string()))
+            .render_to(name, &context, &mut page)
+            .map_err(|e| template_error(e.to_string()))?;
+        Ok(page)
     }
 
     /// A department-year's page and downloads.
