@@ -203,6 +203,9 @@ pub struct Staging {
     previous: BTreeMap<String, u64>,
     /// What the spare generation held when the build began.
     spare: BTreeMap<String, u64>,
+    /// The spare generation was created empty by this build: a file in it
+    /// exists only if this build wrote it (no probing before a write).
+    fresh: bool,
     state: Mutex<StagingState>,
     _lock: std::fs::File,
 }
@@ -215,6 +218,8 @@ struct StagingState {
     /// Files of the spare generation changed by this build: the hash they now
     /// hold, or `None` while (or if) being rewritten.
     touched: BTreeMap<String, Option<u64>>,
+    /// Folders of the spare generation known to exist.
+    folders: std::collections::HashSet<PathBuf>,
 }
 
 impl Staging {
@@ -236,6 +241,7 @@ impl Staging {
             });
         }
         let dir = parent.join(format!(".{name}.previous"));
+        let mut fresh = false;
         let spare = match std::fs::read_to_string(dir.join(MANIFEST)) {
             // From now on the spare generation is being changed: without a
             // manifest a crash leaves it untrusted, never wrongly trusted.
@@ -248,6 +254,7 @@ impl Staging {
                     std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
                 }
                 std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                fresh = true;
                 BTreeMap::new()
             }
         };
@@ -256,6 +263,7 @@ impl Staging {
             dir,
             previous: read_manifest(output),
             spare,
+            fresh,
             state: Default::default(),
             _lock: lock,
         })
@@ -294,19 +302,30 @@ impl Staging {
     /// file when `bytes` is `None`, else the bytes.
     fn replace(&self, key: &str, hash: u64, bytes: Option<&[u8]>) -> Result<(), Error> {
         let path = self.dir.join(key);
-        self.state().touched.insert(key.to_string(), None);
-        if let Some(bytes) = bytes
-            && overwrite_in_place(&path, bytes).map_err(io(&path))?
+        let absent = {
+            let mut state = self.state();
+            // In a fresh spare generation, a file not written yet is absent.
+            let absent = self.fresh && !state.touched.contains_key(key);
+            state.touched.insert(key.to_string(), None);
+            absent
+        };
+        if !absent {
+            if let Some(bytes) = bytes
+                && overwrite_in_place(&path, bytes).map_err(io(&path))?
+            {
+                self.state().touched.insert(key.to_string(), Some(hash));
+                return Ok(());
+            }
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
+                _ => {}
+            }
+        }
+        if let Some(dir) = path.parent()
+            && !self.state().folders.contains(dir)
         {
-            self.state().touched.insert(key.to_string(), Some(hash));
-            return Ok(());
-        }
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
-            _ => {}
-        }
-        if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
+            self.state().folders.insert(dir.to_path_buf());
         }
         match bytes {
             Some(bytes) => std::fs::write(&path, bytes).map_err(io(&path))?,
