@@ -115,7 +115,7 @@ impl Portal {
         let context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
         // Straight into bytes: `render` would check the whole page is UTF-8
         // again (it is: templates and context are strings).
-        let mut page = Vec::with_capacity(64 * 1024);
+        let mut page = Vec::new();
         self.tera
             .render_to(name, &context, &mut page)
             .map_err(|e| template_error(e.to_string()))?;
