@@ -352,15 +352,9 @@ impl Cache {
         self.path.is_some()
     }
 
-    /// Fingerprints a folder's files, hashing only those whose time stamps
-    /// cannot vouch for them.
-    pub fn inputs(&self, key: &str, dir: &Path) -> std::io::Result<Inputs> {
-        let entries = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-        self.inputs_listed(key, entries)
-    }
-
-    /// [`inputs`](Self::inputs) of a folder from the entries its listing
-    /// gave (see [`find_disclosures_with`](crate::load::find_disclosures_with)).
+    /// Fingerprints a folder's files, from the entries its listing gave
+    /// (see [`find_disclosures_with`](crate::load::find_disclosures_with)),
+    /// hashing only those whose time stamps cannot vouch for them.
     pub fn inputs_listed(&self, key: &str, entries: Vec<std::fs::DirEntry>) -> std::io::Result<Inputs> {
         let old = self.old.get(key);
         let recorded = old.map_or(0, |r| r.recorded);

@@ -7,24 +7,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many worker threads: `GONGKAI_THREADS`, else the machine's cores.
 pub fn threads() -> usize {
+    threads_asked().unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `GONGKAI_THREADS`, when set to a positive number.
+fn threads_asked() -> Option<usize> {
     std::env::var("GONGKAI_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Threads for work that mostly waits on the disk (listing folders, reading
 /// small files): a few per core, so more requests are in flight when the
-/// files are not in the page cache. `GONGKAI_THREADS` caps it too.
+/// files are not in the page cache. `GONGKAI_THREADS` sets it too.
 pub fn io_threads() -> usize {
-    match std::env::var("GONGKAI_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        Some(n) if n > 0 => n,
-        _ => (threads() * 4).clamp(4, 16),
-    }
+    threads_asked().unwrap_or_else(|| (threads() * 4).clamp(4, 16))
 }
 
 /// Runs `work` over `items` on every core, each thread taking the next item

@@ -92,12 +92,18 @@ pub fn run(
         let key = cache.key(dir);
         let inputs = fingerprint.then(|| cache.inputs_listed(&key, entries).ok()).flatten();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
+        let recorded = previous.is_some();
         let unit = match previous {
             Some(record) => record.unit.clone(),
             None if units_needed => peek_unit(dir).map(|u| (u.code, u.year)),
             None => None,
         };
-        Scanned { key, inputs, unit }
+        Scanned {
+            key,
+            inputs,
+            recorded,
+            unit,
+        }
     })?
     .into_iter()
     .unzip();
@@ -122,10 +128,7 @@ pub fn run(
     // of the workers.
     let to_load: Vec<Option<&Path>> = jobs
         .iter()
-        .map(|(dir, s)| {
-            let hit = s.inputs.as_ref().is_some_and(|i| cache.lookup(&s.key, i).is_some());
-            (!hit).then_some(dir.as_path())
-        })
+        .map(|(dir, s)| (!s.recorded).then_some(dir.as_path()))
         .collect();
     let ahead = prefetch::Progress::default();
     let done = prefetch::around(&to_load, &ahead, || {
@@ -340,6 +343,9 @@ struct Scanned {
     /// `None` when its files could not be read (it is then loaded, which
     /// reports why), or when the cache is off.
     inputs: Option<Inputs>,
+    /// The cache holds a record of these inputs (the folder is likely not
+    /// loaded at all).
+    recorded: bool,
     /// Code and year, when `unit.yaml` reads (`None` also when a check
     /// without cache has no use for it).
     unit: Option<(String, u16)>,

@@ -4,8 +4,8 @@
 //! tables of part one, the indicator, procurement and asset tables of part
 //! two. Their cells are plain text, one row per line. The portal page and
 //! the .docx both need the document back in structure, and running the
-//! whole text through pulldown-cmark cost a sixth of a portal page (and a
-//! quarter of the .docx). [`pieces`] cuts such tables out of the text, so
+//! whole text through pulldown-cmark cost a sixth of a pages-only build and
+//! about a quarter of the .docx. [`pieces`] cuts such tables out of the text, so
 //! only the text between them is parsed.
 //!
 //! A table is only taken when pulldown-cmark (GFM) would read it exactly
