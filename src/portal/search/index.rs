@@ -771,3 +771,73 @@ impl<'a, F: Files + ?Sized> Reader<'a, F> {
         list.into_iter().nth((doc % chunk) as usize)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The postings by the rule as the module documentation states it,
+    /// with strings and maps: every token's count (title, department, year
+    /// and text), a lone CJK character replaced by the sum over the tokens
+    /// containing it, and the title bit.
+    fn by_the_rule(doc: &SearchDoc) -> Vec<(String, u32)> {
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        for field in [&doc.title, &doc.department, &doc.year.to_string(), &doc.text] {
+            for token in super::super::tokens(field) {
+                *counts.entry(token).or_default() += 1;
+            }
+        }
+        let title = super::super::tokens(&doc.title);
+        let mut chars: BTreeMap<char, u32> = BTreeMap::new();
+        for (token, count) in &counts {
+            let mut cjk: Vec<char> = token.chars().filter(|&c| is_cjk(c)).take(2).collect();
+            cjk.dedup();
+            for c in cjk {
+                *chars.entry(c).or_default() += count;
+            }
+        }
+        let mut out: Vec<(String, u32)> = counts
+            .into_iter()
+            .filter(|(t, _)| single_cjk(t).is_none())
+            .map(|(t, n)| {
+                let in_title = title.contains(&t);
+                (t, n * 2 + u32::from(in_title))
+            })
+            .collect();
+        for (c, n) in chars {
+            let in_title = title.iter().any(|t| t.contains(c));
+            out.push((c.to_string(), n * 2 + u32::from(in_title)));
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn postings_follow_the_rule_and_the_byte_order() {
+        let doc = SearchDoc {
+            url: "2025/101/".into(),
+            title: "人大常委会办公室2025年部门预算".into(),
+            year: 2025,
+            department: "张家口市人大常委会办公室".into(),
+            // Bigrams, lone characters (年, 项), words of up to eight bytes
+            // and longer (packed and not), full-width digits, a repeated
+            // character inside one bigram (常常), quotation marks dropped
+            // within a run.
+            text: "“三公”经费 2025年 项 XBRL abcdefgh abcdefghi 常常委员 ２０２５ 人大人大".into(),
+        };
+        let postings: Vec<(String, u32)> = postings(&doc).into_iter().map(|(t, v)| (t.to_string(), v)).collect();
+        assert_eq!(postings, by_the_rule(&doc));
+        // Some figures by hand: 人大 twice in the text, once in the title and
+        // once in the department (4, in the title: 9); `abcdefghi` (nine
+        // bytes, not packed) once; 常: 大常 ×2 (title, department), 常委 ×3
+        // (and the text) and 常常 once, counted once there: 6, in the title.
+        let value = |t: &str| postings.iter().find(|(x, _)| x == t).map(|(_, v)| *v);
+        assert_eq!(value("人大"), Some(9));
+        assert_eq!(value("abcdefghi"), Some(2));
+        assert_eq!(value("abcdefgh"), Some(2));
+        assert_eq!(value("常"), Some(13));
+        assert_eq!(value("2025"), Some(4 * 2 + 1));
+        // Sorted by the tokens' bytes, packed and long alike.
+        assert!(postings.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+    }
+}
