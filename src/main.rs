@@ -1,7 +1,7 @@
 //! The `gongkai` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gongkai::diag::Diagnostics;
+use gongkai_model::diag::Diagnostics;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -171,7 +171,7 @@ fn main() -> ExitCode {
             content,
             force,
         } => new_department(
-            gongkai::author::NewDepartment {
+            gongkai_site::author::NewDepartment {
                 code,
                 name,
                 year,
@@ -202,7 +202,13 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path, format: Format, use_cache: bool) -> ExitCode {
-    let report = match gongkai::pipeline::run(dir, None, gongkai::pipeline::Outputs::ALL, use_cache, &progress_bar()) {
+    let report = match gongkai_site::pipeline::run(
+        dir,
+        None,
+        gongkai_site::pipeline::Outputs::ALL,
+        use_cache,
+        &progress_bar(),
+    ) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -268,11 +274,11 @@ fn progress_bar() -> impl Fn(usize, usize) + Sync {
 
 fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_cache: bool) -> ExitCode {
     let outputs = if pages_only {
-        gongkai::pipeline::Outputs::PAGES
+        gongkai_site::pipeline::Outputs::PAGES
     } else {
-        gongkai::pipeline::Outputs::ALL
+        gongkai_site::pipeline::Outputs::ALL
     };
-    let report = match gongkai::pipeline::run(dir, Some(output), outputs, use_cache, &progress_bar()) {
+    let report = match gongkai_site::pipeline::run(dir, Some(output), outputs, use_cache, &progress_bar()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
@@ -302,7 +308,7 @@ fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_
 
 fn facts(dir: &std::path::Path) -> ExitCode {
     let mut diags = Diagnostics::new();
-    let checked = match gongkai::check_site(dir, &mut diags) {
+    let checked = match gongkai_site::check_site(dir, &mut diags) {
         Ok(checked) => checked,
         Err(e) => {
             eprintln!("error: {e}");
@@ -329,9 +335,10 @@ fn facts(dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn new_department(n: gongkai::author::NewDepartment, content: &std::path::Path, force: bool) -> ExitCode {
+fn new_department(n: gongkai_site::author::NewDepartment, content: &std::path::Path, force: bool) -> ExitCode {
     let dir = content.join(n.year.to_string()).join(&n.code);
-    let result = gongkai::author::scaffold(&n).and_then(|files| gongkai::author::write_files(&dir, &files, force));
+    let result =
+        gongkai_site::author::scaffold(&n).and_then(|files| gongkai_site::author::write_files(&dir, &files, force));
     match result {
         Ok(()) => {
             eprintln!(
@@ -350,8 +357,8 @@ fn new_department(n: gongkai::author::NewDepartment, content: &std::path::Path, 
 
 fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     let mut diags = Diagnostics::new();
-    let site_codes = gongkai::codes::SiteCodes::default();
-    let Some(disclosure) = gongkai::load::load_disclosure(dir, &site_codes, &mut diags) else {
+    let site_codes = gongkai_model::codes::SiteCodes::default();
+    let Some(disclosure) = gongkai_content::load::load_disclosure(dir, &site_codes, &mut diags) else {
         eprint!("{}", diags.render_text());
         eprintln!(
             "error: `{}` is not a department-year (no readable unit.yaml)",
@@ -364,11 +371,11 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
         eprintln!("error: fix these errors before rolling over");
         return ExitCode::FAILURE;
     }
-    let derived = gongkai::derive::derive(&disclosure, &mut diags);
-    let facts = gongkai::facts::Facts::build(&disclosure, &derived);
+    let derived = gongkai_derive::derive::derive(&disclosure, &mut diags);
+    let facts = gongkai_derive::facts::Facts::build(&disclosure, &derived);
     let from = disclosure.unit.year;
     let to = to.unwrap_or(from + 1);
-    let checked = gongkai::Checked {
+    let checked = gongkai_render::Checked {
         disclosure,
         derived,
         facts,
@@ -379,8 +386,8 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
         .and_then(|p| p.parent())
         .unwrap_or(std::path::Path::new("."));
     let out = target.join(to.to_string()).join(&checked.disclosure.unit.code);
-    let result =
-        gongkai::author::rollover(&checked, to).and_then(|files| gongkai::author::write_files(&out, &files, force));
+    let result = gongkai_site::author::rollover(&checked, to)
+        .and_then(|files| gongkai_site::author::write_files(&out, &files, force));
     match result {
         Ok(()) => {
             eprintln!(
@@ -397,7 +404,7 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
 }
 
 fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str>, force: bool) -> ExitCode {
-    use gongkai::import::Format;
+    use gongkai_import::Format;
     let format = match format {
         None => Format::of(file),
         Some("text") => Format::Text,
@@ -415,7 +422,7 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
             return ExitCode::FAILURE;
         }
     };
-    let imported = match gongkai::import::import(&bytes, format) {
+    let imported = match gongkai_import::import(&bytes, format) {
         Ok(imported) => imported,
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
@@ -423,7 +430,7 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
         }
     };
     let dir = content.join(imported.year.to_string()).join(&imported.code);
-    if let Err(e) = gongkai::author::write_files(&dir, &imported.files, force) {
+    if let Err(e) = gongkai_site::author::write_files(&dir, &imported.files, force) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
@@ -441,12 +448,12 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
     }
     // Check what was imported: published totals that disagree show here.
     let mut diags = Diagnostics::new();
-    let site_codes = gongkai::codes::SiteCodes::load(content, &mut diags);
-    if let Some(d) = gongkai::load::load_disclosure(&dir, &site_codes, &mut diags)
+    let site_codes = gongkai_model::codes::SiteCodes::load(content, &mut diags);
+    if let Some(d) = gongkai_content::load::load_disclosure(&dir, &site_codes, &mut diags)
         && !diags.has_errors()
     {
-        let derived = gongkai::derive::derive(&d, &mut diags);
-        gongkai::check::check(&d, &derived, &mut diags);
+        let derived = gongkai_derive::derive::derive(&d, &mut diags);
+        gongkai_derive::check::check(&d, &derived, &mut diags);
     }
     print!("{}", diags.render_text());
     eprintln!("check of the imported content: {}", diags.summary());
@@ -457,19 +464,19 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
 struct Side {
     /// A temporary export of a git revision, removed afterwards.
     tmp: Option<PathBuf>,
-    checked: Vec<gongkai::Checked>,
-    files: Vec<gongkai::build::OutputFile>,
+    checked: Vec<gongkai_render::Checked>,
+    files: Vec<gongkai_render::output::OutputFile>,
 }
 
 fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool) -> ExitCode {
     let side = |name: &str| -> Result<Side, String> {
-        let (dir, tmp) = gongkai::diff::resolve_side(name, content)?;
+        let (dir, tmp) = gongkai_site::diff::resolve_side(name, content)?;
         let mut diags = Diagnostics::new();
-        let checked = gongkai::check_site(&dir, &mut diags).map_err(|e| format!("{name}: {e}"))?;
+        let checked = gongkai_site::check_site(&dir, &mut diags).map_err(|e| format!("{name}: {e}"))?;
         if diags.has_errors() {
             return Err(format!("{}{name}: {}", diags.render_text(), diags.summary()));
         }
-        let files = gongkai::build::site_files(&checked, &dir).map_err(|e| format!("{name}: {e}"))?;
+        let files = gongkai_site::build::site_files(&checked, &dir).map_err(|e| format!("{name}: {e}"))?;
         Ok(Side { tmp, checked, files })
     };
     let (a, b) = match (side(old), side(new)) {
@@ -479,13 +486,13 @@ fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool
             return ExitCode::FAILURE;
         }
     };
-    let changes = gongkai::diff::diff(&a.checked, &b.checked, &a.files, &b.files);
+    let changes = gongkai_site::diff::diff(&a.checked, &b.checked, &a.files, &b.files);
     for tmp in [&a.tmp, &b.tmp].into_iter().flatten() {
         let _ = std::fs::remove_dir_all(tmp);
     }
     let (figures, outputs): (Vec<_>, Vec<_>) = changes
         .iter()
-        .partition(|c| !matches!(c, gongkai::diff::Change::Output { .. }));
+        .partition(|c| !matches!(c, gongkai_site::diff::Change::Output { .. }));
     for c in &figures {
         println!("{c}");
     }
@@ -503,11 +510,11 @@ fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool
                 "{}年 {}{}",
                 c.disclosure.unit.year, c.disclosure.unit.code, c.disclosure.unit.name
             );
-            let mine: Vec<&gongkai::diff::Change> = figures
+            let mine: Vec<&gongkai_site::diff::Change> = figures
                 .iter()
                 .copied()
                 .filter(|ch| match ch {
-                    gongkai::diff::Change::Cell { unit, .. } | gongkai::diff::Change::Fact { unit, .. } => {
+                    gongkai_site::diff::Change::Cell { unit, .. } | gongkai_site::diff::Change::Fact { unit, .. } => {
                         *unit == label
                     }
                     _ => false,
@@ -518,7 +525,7 @@ fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool
             }
             let path = c.disclosure.dir.join("corrections.yaml");
             let existing = std::fs::read_to_string(&path).ok();
-            let text = gongkai::diff::corrections_yaml(existing.as_deref(), &gongkai::diff::today(), &mine);
+            let text = gongkai_site::diff::corrections_yaml(existing.as_deref(), &gongkai_site::diff::today(), &mine);
             if let Err(e) = std::fs::write(&path, text) {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
@@ -537,13 +544,13 @@ fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
     let watch = vec![dir.clone(), themes];
     let builder = move || {
         let mut diags = Diagnostics::new();
-        let checked = gongkai::check_site(&dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+        let checked = gongkai_site::check_site(&dir, &mut diags).map_err(|e| format!("error: {e}"))?;
         if diags.has_errors() {
             return Err(format!("{}{}", diags.render_text(), diags.summary()));
         }
-        gongkai::build::site_files(&checked, &dir).map_err(|e| format!("error: {e}"))
+        gongkai_site::build::site_files(&checked, &dir).map_err(|e| format!("error: {e}"))
     };
-    match gongkai::serve::serve((bind, port).into(), watch, Box::new(builder)) {
+    match gongkai_site::serve::serve((bind, port).into(), watch, Box::new(builder)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot serve on {bind}:{port}: {e}");
@@ -554,7 +561,7 @@ fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
 
 fn tables(dir: &std::path::Path, format: Format) -> ExitCode {
     let mut diags = Diagnostics::new();
-    let checked = match gongkai::check_site(dir, &mut diags) {
+    let checked = match gongkai_site::check_site(dir, &mut diags) {
         Ok(checked) => checked,
         Err(e) => {
             eprintln!("error: {e}");

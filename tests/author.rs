@@ -1,9 +1,9 @@
 //! `new`, `rollover`, `diff`, corrections and incremental writes.
 
-use gongkai::author::{NewDepartment, rollover, scaffold, write_files};
-use gongkai::diag::Diagnostics;
-use gongkai::diff::{Change, diff};
-use gongkai::table::TableId;
+use gongkai_model::diag::Diagnostics;
+use gongkai_model::table::TableId;
+use gongkai_site::author::{NewDepartment, rollover, scaffold, write_files};
+use gongkai_site::diff::{Change, diff};
 use std::path::{Path, PathBuf};
 
 fn temp(name: &str) -> PathBuf {
@@ -25,9 +25,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn check(content: &Path) -> (Vec<gongkai::Checked>, Diagnostics) {
+fn check(content: &Path) -> (Vec<gongkai_render::Checked>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(content, &mut diags).unwrap();
+    let checked = gongkai_site::check_site(content, &mut diags).unwrap();
     (checked, diags)
 }
 
@@ -75,7 +75,7 @@ fn new_scaffold_checks_clean_blank_and_once_filled_in() {
 
     // A second `new` refuses to overwrite.
     let again = write_files(&dir, &scaffold(&education()).unwrap(), false);
-    assert!(matches!(again, Err(gongkai::author::AuthorError::Exists(_))));
+    assert!(matches!(again, Err(gongkai_site::author::AuthorError::Exists(_))));
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -114,7 +114,7 @@ fn rollover_of_the_shipped_content_checks_and_carries_the_year_over() {
         "{functions}"
     );
     // Same structure: codes, projects and indicator tables.
-    let projects = |c: &gongkai::Checked| c.disclosure.projects.as_ref().unwrap().projects.len();
+    let projects = |c: &gongkai_render::Checked| c.disclosure.projects.as_ref().unwrap().projects.len();
     assert_eq!(projects(c2023), projects(c2022));
     assert_eq!(
         c2023.derived.table(TableId::Expenditure).unwrap().rows.len(),
@@ -165,8 +165,8 @@ fn diff_of_a_one_figure_correction_names_the_figure_every_table_sentence_and_out
     let (old, _) = check(Path::new("content"));
     let (new, diags) = check(&new_content);
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    let old_files = gongkai::build::site_files(&old, Path::new("content")).unwrap();
-    let new_files = gongkai::build::site_files(&new, &new_content).unwrap();
+    let old_files = gongkai_site::build::site_files(&old, Path::new("content")).unwrap();
+    let new_files = gongkai_site::build::site_files(&new, &new_content).unwrap();
     let changes = diff(&old, &new, &old_files, &new_files);
     let lines: Vec<String> = changes.iter().map(ToString::to_string).collect();
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
@@ -207,8 +207,8 @@ fn diff_of_a_one_figure_correction_names_the_figure_every_table_sentence_and_out
     assert!(!has("tables/9-sangong.csv"));
 
     // The correction notice lists the corrected leaves and is published.
-    let leaves: Vec<&Change> = changes.iter().filter(|c| gongkai::diff::is_source(c)).collect();
-    let yaml = gongkai::diff::corrections_yaml(None, "2022-03-01", &leaves);
+    let leaves: Vec<&Change> = changes.iter().filter(|c| gongkai_site::diff::is_source(c)).collect();
+    let yaml = gongkai_site::diff::corrections_yaml(None, "2022-03-01", &leaves);
     std::fs::write(new_content.join("2022/101/corrections.yaml"), &yaml).unwrap();
     let (new, diags) = check(&new_content);
     assert!(!diags.has_errors(), "{}", diags.render_text());
@@ -230,17 +230,17 @@ fn a_rebuild_writes_only_what_changed() {
     let root = temp("incremental");
     let output = root.join("output");
     let (old, _) = check(Path::new("content"));
-    let old_files = gongkai::build::site_files(&old, Path::new("content")).unwrap();
-    let first = gongkai::build::write_atomically(&output, &old_files).unwrap();
+    let old_files = gongkai_site::build::site_files(&old, Path::new("content")).unwrap();
+    let first = gongkai_site::build::write_atomically(&output, &old_files).unwrap();
     assert_eq!((first.written, first.unchanged), (old_files.len(), 0));
-    let again = gongkai::build::write_atomically(&output, &old_files).unwrap();
+    let again = gongkai_site::build::write_atomically(&output, &old_files).unwrap();
     assert_eq!((again.written, again.unchanged), (0, old_files.len()));
 
     let new_content = corrected_copy(&root);
     let (new, _) = check(&new_content);
-    let new_files = gongkai::build::site_files(&new, &new_content).unwrap();
+    let new_files = gongkai_site::build::site_files(&new, &new_content).unwrap();
     let changed = old_files.iter().zip(&new_files).filter(|(a, b)| a != b).count();
-    let stats = gongkai::build::write_atomically(&output, &new_files).unwrap();
+    let stats = gongkai_site::build::write_atomically(&output, &new_files).unwrap();
     assert_eq!(stats.written, changed);
     assert!(stats.unchanged > 0 && stats.written < new_files.len());
     // The output holds exactly the new files.

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use gongkai::portal::charts::{Bar, BarChart, bar_chart};
+use gongkai_portal::charts::{Bar, BarChart, bar_chart};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use rust_decimal::Decimal;

@@ -6,7 +6,7 @@
 //! Run with `GONGKAI_BLESS=1` to (re)write `expected.txt` from the actual
 //! output — then read every changed file before committing it.
 
-use gongkai::diag::Diagnostics;
+use gongkai_model::diag::Diagnostics;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ struct Outcome {
 fn run_case(content: &Path) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut diags = Diagnostics::new();
-        let loaded = gongkai::check_site(content, &mut diags);
+        let loaded = gongkai_site::check_site(content, &mut diags);
         (loaded.map(|_| ()), diags)
     }));
     match result {

@@ -2,11 +2,11 @@
 //! the list, any sources, amounts in 万元 or 元), every derived total equals
 //! the exact sum of the leaves beneath it, in every table that shows it.
 
-use gongkai::amount::{Amount, AmountUnit, parse_amount};
-use gongkai::codes::CodeLists;
-use gongkai::diag::Diagnostics;
-use gongkai::model::{ExpType, Source};
-use gongkai::table::TableId;
+use gongkai_model::amount::{Amount, AmountUnit, parse_amount};
+use gongkai_model::codes::CodeLists;
+use gongkai_model::diag::Diagnostics;
+use gongkai_model::disclosure::{ExpType, Source};
+use gongkai_model::table::TableId;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ fn amount(n: u64, unit: AmountUnit) -> Amount {
     parse_amount(&fen(n), unit).unwrap().unwrap_or_default()
 }
 
-fn exact(fig: Option<&gongkai::table::Figure>) -> Decimal {
+fn exact(fig: Option<&gongkai_model::table::Figure>) -> Decimal {
     fig.map_or(Decimal::ZERO, |f| f.amount.yuan)
 }
 
@@ -141,13 +141,13 @@ proptest! {
         let unit = if in_yuan { AmountUnit::Yuan } else { AmountUnit::Wan };
         let root = write_case(&leaves, &economic, unit);
         let mut diags = Diagnostics::new();
-        let checked = gongkai::check_site(&root, &mut diags).unwrap();
+        let checked = gongkai_site::check_site(&root, &mut diags).unwrap();
         let _ = std::fs::remove_dir_all(&root);
         // Leaves only, nothing declared: no error, except that the random
         // table 6 need not match the random general-budget basic expenditure.
         let errors: Vec<_> = diags
             .iter()
-            .filter(|d| d.severity == gongkai::diag::Severity::Error && d.rule != "basic-agree")
+            .filter(|d| d.severity == gongkai_model::diag::Severity::Error && d.rule != "basic-agree")
             .collect();
         prop_assert!(errors.is_empty(), "{}", diags.render_text());
         let derived = &checked[0].derived;

@@ -6,16 +6,16 @@
 mod common;
 
 use common::{published_tables, reference_000_text, reference_lines};
-use gongkai::diag::Diagnostics;
-use gongkai::table::TableId;
+use gongkai_model::diag::Diagnostics;
+use gongkai_model::table::TableId;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rust_decimal::Decimal;
 use std::io::Read as _;
 use std::path::Path;
 
-fn shipped() -> Vec<gongkai::Checked> {
+fn shipped() -> Vec<gongkai_render::Checked> {
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(!diags.has_errors(), "{}", diags.render_text());
     checked
 }
@@ -224,8 +224,8 @@ fn whole_document_snapshot() {
 
 #[test]
 fn build_is_deterministic_and_the_docx_is_a_valid_package() {
-    let first = gongkai::build::outputs(&shipped()).expect("outputs");
-    let second = gongkai::build::outputs(&shipped()).expect("outputs");
+    let first = gongkai_site::build::outputs(&shipped()).expect("outputs");
+    let second = gongkai_site::build::outputs(&shipped()).expect("outputs");
     assert_eq!(first, second, "two builds of the same content differ");
     let docx = first
         .iter()

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use gongkai::render::docx::{DocxError, DocxMeta, markdown_to_docx};
+use gongkai_render::docx::{DocxError, DocxMeta, markdown_to_docx};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 

@@ -1,18 +1,18 @@
 //! Downloads made from the shipped content: CSV per table, the JSON model,
 //! the .xlsx workbook and the site-wide open data.
 
-use gongkai::diag::Diagnostics;
-use gongkai::portal::downloads::{DownloadError, model_json, open_data, sheet_name, table_csv, workbook_xlsx};
-use gongkai::table::{Cell, Table, TableId};
+use gongkai_model::diag::Diagnostics;
+use gongkai_model::table::{Cell, Table, TableId};
+use gongkai_portal::downloads::{DownloadError, model_json, open_data, sheet_name, table_csv, workbook_xlsx};
 use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::OnceLock;
 
-fn site() -> &'static [gongkai::Checked] {
-    static SITE: OnceLock<Vec<gongkai::Checked>> = OnceLock::new();
+fn site() -> &'static [gongkai_render::Checked] {
+    static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();
-        let checked = gongkai::check_site(Path::new("content"), &mut diags).expect("content loads");
+        let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
         assert!(
             !diags.has_errors(),
             "shipped content has errors:\n{}",
@@ -22,14 +22,14 @@ fn site() -> &'static [gongkai::Checked] {
     })
 }
 
-fn year(y: u16) -> &'static gongkai::Checked {
+fn year(y: u16) -> &'static gongkai_render::Checked {
     site()
         .iter()
         .find(|c| c.disclosure.unit.year == y)
         .unwrap_or_else(|| panic!("a {y} disclosure in content/"))
 }
 
-fn shipped_2022() -> &'static gongkai::Checked {
+fn shipped_2022() -> &'static gongkai_render::Checked {
     year(2022)
 }
 
@@ -301,7 +301,7 @@ fn no_workbook_without_tables() {
 
 #[test]
 fn open_data_package_describes_its_csv() {
-    let summaries: Vec<gongkai::portal::Summary> = site().iter().map(gongkai::portal::Summary::of).collect();
+    let summaries: Vec<gongkai_portal::Summary> = site().iter().map(gongkai_portal::Summary::of).collect();
     let files = open_data(&summaries);
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert_eq!(paths, ["data/datapackage.json", "data/key-figures.csv"]);

@@ -3,7 +3,7 @@
 //! (values and positions, compared through `Debug`), and it must accept
 //! the content files gongkai ships.
 
-use gongkai::load::fast::{self, Comparison, FILE_NAMES, compare_with_saphyr};
+use gongkai_content::fast::{self, Comparison, FILE_NAMES, compare_with_saphyr};
 use std::path::{Path, PathBuf};
 
 fn yaml_files(root: &Path) -> Vec<PathBuf> {
@@ -386,7 +386,7 @@ fn never_disagrees_on_near_misses() {
 #[test]
 #[ignore]
 fn timing() {
-    use gongkai::schema::*;
+    use gongkai_content::schema::*;
     use serde::de::DeserializeOwned;
     use std::any::Any;
     use std::time::Instant;

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{copy_dir, gongkai, snapshot};
-use gongkai::build::{OutputFile, write_atomically};
-use gongkai::diag::Diagnostics;
+use gongkai_model::diag::Diagnostics;
+use gongkai_render::output::OutputFile;
+use gongkai_site::build::write_atomically;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -100,8 +101,8 @@ fn builds_are_byte_identical_whatever_the_number_of_threads() {
     assert_eq!(one, snapshot(&root.join("3")));
     // The streaming build writes exactly what the in-memory build produces.
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(Path::new("content"), &mut diags).unwrap();
-    let mut expected: Vec<(PathBuf, Vec<u8>)> = gongkai::build::site_files(&checked, Path::new("content"))
+    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).unwrap();
+    let mut expected: Vec<(PathBuf, Vec<u8>)> = gongkai_site::build::site_files(&checked, Path::new("content"))
         .unwrap()
         .into_iter()
         .map(|f| (f.path, f.bytes))
@@ -139,12 +140,12 @@ fn builds_are_byte_identical_whatever_the_file_system_order() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
-fn site_with(root: &Path, edit: impl Fn(&Path)) -> (Vec<gongkai::Checked>, Diagnostics, PathBuf) {
+fn site_with(root: &Path, edit: impl Fn(&Path)) -> (Vec<gongkai_render::Checked>, Diagnostics, PathBuf) {
     let content = root.join("content");
     copy_dir(Path::new("content/2022"), &content.join("2022"), false);
     edit(&content.join("2022/101"));
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(&content, &mut diags).unwrap();
+    let checked = gongkai_site::check_site(&content, &mut diags).unwrap();
     (checked, diags, content)
 }
 
@@ -178,7 +179,7 @@ fn no_content_can_inject_script_into_the_site() {
         .unwrap();
     });
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    let files = gongkai::build::site_files(&checked, &content).unwrap();
+    let files = gongkai_site::build::site_files(&checked, &content).unwrap();
     let mut pages = 0;
     for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "html")) {
         let html = String::from_utf8_lossy(&f.bytes);

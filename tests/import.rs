@@ -6,9 +6,9 @@
 mod common;
 
 use common::{published_tables, reference_000_text, reference_lines};
-use gongkai::diag::{Diagnostics, Severity};
-use gongkai::import::content::{Imported, to_content};
-use gongkai::import::text;
+use gongkai_import::content::{Imported, to_content};
+use gongkai_import::text;
+use gongkai_model::diag::{Diagnostics, Severity};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -54,9 +54,9 @@ fn write(imported: &Imported, scratch: &Scratch) -> PathBuf {
     dir
 }
 
-fn check(content: &Path) -> (Vec<gongkai::Checked>, Diagnostics) {
+fn check(content: &Path) -> (Vec<gongkai_render::Checked>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(content, &mut diags).expect("content loads");
+    let checked = gongkai_site::check_site(content, &mut diags).expect("content loads");
     (checked, diags)
 }
 
@@ -70,7 +70,7 @@ fn file_names(imported: &Imported) -> Vec<&str> {
 const REFERENCE_000: &str = "tests/fixtures/reference/000_1bd74c4de65820db.txt";
 const REFERENCE_001: &str = "tests/fixtures/reference/001_bc3eef0b427b2f27.txt";
 
-fn imported_000() -> (Scratch, Imported, gongkai::Checked, Diagnostics) {
+fn imported_000() -> (Scratch, Imported, gongkai_render::Checked, Diagnostics) {
     let imported = import_fixture(REFERENCE_000);
     let scratch = Scratch::new("000");
     write(&imported, &scratch);
@@ -278,7 +278,7 @@ fn reference_000_content_equals_the_shipped_transcription_where_both_have_it() {
         .expect("shipped 2022");
     let (a, b) = (&ours.disclosure, &shipped.disclosure);
     // Every figure of the nine tables, procurement and assets.
-    let shown = |t: &gongkai::table::Table| {
+    let shown = |t: &gongkai_model::table::Table| {
         t.rows
             .iter()
             .map(|r| (r.key.clone(), r.cells.iter().map(|c| c.display()).collect::<Vec<_>>()))
@@ -299,7 +299,7 @@ fn reference_000_content_equals_the_shipped_transcription_where_both_have_it() {
     let pa = a.prior.as_ref().expect("prior");
     let pb = b.prior.as_ref().expect("shipped prior");
     assert_eq!(pa.year, pb.year);
-    let wan = |f: &Option<gongkai::model::Fact>| f.as_ref().map(|f| f.value.wan());
+    let wan = |f: &Option<gongkai_model::disclosure::Fact>| f.as_ref().map(|f| f.value.wan());
     for (x, y) in [
         (&pa.total, &pb.total),
         (&pa.basic, &pb.basic),
@@ -312,14 +312,15 @@ fn reference_000_content_equals_the_shipped_transcription_where_both_have_it() {
     }
     // Narrative texts.
     let (na, nb) = (&a.narrative, &b.narrative);
-    let texts = |v: &[gongkai::model::Located<String>]| v.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
+    let texts =
+        |v: &[gongkai_model::disclosure::Located<String>]| v.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
     assert_eq!(texts(&na.preamble), texts(&nb.preamble));
     assert_eq!(texts(&na.duties), texts(&nb.duties));
     assert_eq!(texts(&na.overview), texts(&nb.overview));
     assert_eq!(texts(&na.performance_overall), texts(&nb.performance_overall));
     assert_eq!(texts(&na.performance_safeguards), texts(&nb.performance_safeguards));
     assert_eq!(texts(&na.other_matters), texts(&nb.other_matters));
-    let opt = |t: &Option<gongkai::model::Located<String>>| t.as_ref().map(|t| t.value.clone());
+    let opt = |t: &Option<gongkai_model::disclosure::Located<String>>| t.as_ref().map(|t| t.value.clone());
     assert_eq!(opt(&na.project_purposes), opt(&nb.project_purposes));
     assert_eq!(opt(&na.change_reason_basic), opt(&nb.change_reason_basic));
     assert_eq!(opt(&na.change_reason_project), opt(&nb.change_reason_project));
@@ -351,7 +352,7 @@ fn reference_000_content_equals_the_shipped_transcription_where_both_have_it() {
     }
 }
 
-fn assert_indicators_equal(x: &gongkai::model::Project, y: &gongkai::model::Project) {
+fn assert_indicators_equal(x: &gongkai_model::disclosure::Project, y: &gongkai_model::disclosure::Project) {
     assert_eq!(x.indicators.len(), y.indicators.len(), "{}", x.name.value);
     for (i, j) in x.indicators.iter().zip(&y.indicators) {
         assert_eq!(
@@ -387,7 +388,7 @@ fn reference_001_round_trip_equals_the_shipped_projects() {
     let b = &shipped.projects.as_ref().expect("shipped projects").projects;
     assert_eq!(a.len(), 6);
     assert_eq!(a.len(), b.len());
-    let wan = |f: &Option<gongkai::model::Fact>| f.as_ref().map(|f| f.value.wan());
+    let wan = |f: &Option<gongkai_model::disclosure::Fact>| f.as_ref().map(|f| f.value.wan());
     for (x, y) in a.iter().zip(b) {
         let n = &x.name.value;
         assert_eq!(n, &y.name.value);
@@ -404,19 +405,21 @@ fn reference_001_round_trip_equals_the_shipped_projects() {
         );
         assert!(x.has_budget);
         assert_eq!(x.use_of_funds, y.use_of_funds, "{n}");
-        let plan = |p: &gongkai::model::Project| {
+        let plan = |p: &gongkai_model::disclosure::Project| {
             p.spending_plan
                 .as_ref()
                 .map(|s| s.iter().map(|c| c.as_ref().map(|v| v.value)).collect::<Vec<_>>())
         };
         assert_eq!(plan(x), plan(y), "{n}");
-        let goals = |p: &gongkai::model::Project| p.goals.iter().map(|g| g.value.clone()).collect::<Vec<_>>();
+        let goals =
+            |p: &gongkai_model::disclosure::Project| p.goals.iter().map(|g| g.value.clone()).collect::<Vec<_>>();
         assert_eq!(goals(x), goals(y), "{n}");
         assert_indicators_equal(x, y);
     }
     // The department-level goals as well.
     let (na, nb) = (&ours.narrative, &shipped.narrative);
-    let texts = |v: &[gongkai::model::Located<String>]| v.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
+    let texts =
+        |v: &[gongkai_model::disclosure::Located<String>]| v.iter().map(|t| t.value.clone()).collect::<Vec<_>>();
     assert_eq!(texts(&na.performance_overall), texts(&nb.performance_overall));
     assert_eq!(texts(&na.performance_safeguards), texts(&nb.performance_safeguards));
     assert_eq!(na.performance_sub_goals.len(), 6);
@@ -635,16 +638,22 @@ fn variants_check_without_errors_once_the_site_adds_its_codes() {
     assert!(!diags.has_errors(), "{}", diags.render_text());
     let c = &checked[0];
     // 收入总表 shows the 事业收入 column, 支出总表 the total.
-    let revenue = c.derived.table(gongkai::table::TableId::Revenue).expect("table 2");
+    let revenue = c
+        .derived
+        .table(gongkai_model::table::TableId::Revenue)
+        .expect("table 2");
     assert_eq!(revenue.figure("2050201", "事业收入").expect("cell").text(), "30.00");
-    let t9 = c.derived.table(gongkai::table::TableId::Sangong).expect("table 9");
+    let t9 = c
+        .derived
+        .table(gongkai_model::table::TableId::Sangong)
+        .expect("table 9");
     assert_eq!(t9.figure("total", "合计").expect("cell").text(), "15.50");
     assert_eq!(t9.figure("meeting", "合计").expect("cell").text(), "3.00");
 }
 
 #[test]
 fn the_text_reader_keeps_empty_cells_and_drops_noise() {
-    use gongkai::import::Block;
+    use gongkai_import::Block;
     let source = text::read(
         " [bookmark: _Toc_1]部门预算支出总表\n\t101某局\n\t预算年度：2022\n\n\t序号\n\t\n\t合计\n\n\npage number\n注：空表。\n",
     );
@@ -665,12 +674,12 @@ fn the_text_reader_keeps_empty_cells_and_drops_noise() {
 fn without_a_unit_line_or_year_the_import_fails() {
     let none = to_content(&text::read("一、部门职责及机构设置情况\n部门职责：\n负责某事。\n"));
     assert!(
-        matches!(none, Err(gongkai::import::content::ImportError::NoUnit)),
+        matches!(none, Err(gongkai_import::content::ImportError::NoUnit)),
         "{none:?}"
     );
     let no_year = to_content(&text::read("部门预算支出总表\n\t101某某市某局\n\t单位：万元\n"));
     assert!(
-        matches!(no_year, Err(gongkai::import::content::ImportError::NoYear)),
+        matches!(no_year, Err(gongkai_import::content::ImportError::NoYear)),
         "{no_year:?}"
     );
 }
@@ -747,19 +756,19 @@ fn gongkai_exports_import_back_to_the_same_tables() {
     assert!(!diags.has_errors());
     let c2022 = checked.iter().find(|c| c.disclosure.unit.year == 2022).expect("2022");
     let markdown = &c2022.document.as_ref().expect("document").markdown;
-    let meta = gongkai::render::docx::DocxMeta {
+    let meta = gongkai_render::docx::DocxMeta {
         title: "t".into(),
         author: "a".into(),
         created: "2022-01-01T00:00:00Z".into(),
     };
-    let docx = gongkai::render::docx::markdown_to_docx(markdown, &meta).expect("docx");
-    let xlsx = gongkai::portal::downloads::workbook_xlsx(c2022).expect("xlsx");
+    let docx = gongkai_render::docx::markdown_to_docx(markdown, &meta).expect("docx");
+    let xlsx = gongkai_portal::downloads::workbook_xlsx(c2022).expect("xlsx");
     let published = published_tables(&reference_000_text());
     for (name, bytes, format) in [
-        ("docx", docx, gongkai::import::Format::Docx),
-        ("xlsx", xlsx, gongkai::import::Format::Xlsx),
+        ("docx", docx, gongkai_import::Format::Docx),
+        ("xlsx", xlsx, gongkai_import::Format::Xlsx),
     ] {
-        let imported = gongkai::import::import(&bytes, format).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let imported = gongkai_import::import(&bytes, format).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((imported.code.as_str(), imported.year), ("101", 2022), "{name}");
         let scratch = Scratch::new(name);
         write(&imported, &scratch);

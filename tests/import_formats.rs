@@ -10,16 +10,16 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use common::{PublishedTable, published_tables, reference_000_text};
-use gongkai::diag::Diagnostics;
-use gongkai::import::docx::FormatError;
-use gongkai::import::{Block, Source, docx, xlsx};
-use gongkai::render::docx::{DocxMeta, markdown_to_docx};
+use gongkai_import::docx::FormatError;
+use gongkai_import::{Block, Source, docx, xlsx};
+use gongkai_model::diag::Diagnostics;
+use gongkai_render::docx::{DocxMeta, markdown_to_docx};
 
-fn shipped_2022() -> &'static gongkai::Checked {
-    static SITE: OnceLock<Vec<gongkai::Checked>> = OnceLock::new();
+fn shipped_2022() -> &'static gongkai_render::Checked {
+    static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     let site = SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();
-        let checked = gongkai::check_site(Path::new("content"), &mut diags).expect("content loads");
+        let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
         assert!(
             !diags.has_errors(),
             "shipped content has errors:\n{}",
@@ -142,7 +142,7 @@ fn own_docx_reads_back_the_published_tables_and_sections() {
 #[test]
 fn own_workbook_reads_back_the_published_tables() {
     let c = shipped_2022();
-    let bytes = gongkai::portal::downloads::workbook_xlsx(c).expect("workbook");
+    let bytes = gongkai_portal::downloads::workbook_xlsx(c).expect("workbook");
     let source = xlsx::read(&bytes).expect("reads back");
     let published = published_tables(&reference_000_text());
 
@@ -278,7 +278,7 @@ fn xlsx_written_by_hand_as_excel_does() {
 #[test]
 fn own_workbook_reads_back_cell_by_cell() {
     let c = shipped_2022();
-    let bytes = gongkai::portal::downloads::workbook_xlsx(c).expect("workbook");
+    let bytes = gongkai_portal::downloads::workbook_xlsx(c).expect("workbook");
     let source = xlsx::read(&bytes).expect("reads back");
     let tables: Vec<&Vec<Vec<String>>> = source
         .blocks
@@ -318,7 +318,7 @@ fn own_workbook_reads_back_cell_by_cell() {
 /// numbers through their formats, booleans, dates and sheet names.
 #[test]
 fn own_writer_and_reader_agree() {
-    use gongkai::ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
+    use gongkai_ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
     let mut workbook = Workbook::new(Properties {
         title: "标题 <&>".into(),
         author: "作者".into(),
@@ -617,9 +617,9 @@ fn fuzz_regressions_never_panic() {
         for path in paths {
             let bytes = std::fs::read(&path).expect("reproducer");
             let outcome = std::panic::catch_unwind(|| match target {
-                "import_xlsx" => gongkai::import::import(&bytes, gongkai::import::Format::Xlsx).is_ok(),
-                "import_docx" => gongkai::import::import(&bytes, gongkai::import::Format::Docx).is_ok(),
-                _ => gongkai::import::import(&bytes, gongkai::import::Format::Text).is_ok(),
+                "import_xlsx" => gongkai_import::import(&bytes, gongkai_import::Format::Xlsx).is_ok(),
+                "import_docx" => gongkai_import::import(&bytes, gongkai_import::Format::Docx).is_ok(),
+                _ => gongkai_import::import(&bytes, gongkai_import::Format::Text).is_ok(),
             });
             assert!(outcome.is_ok(), "{} panics", path.display());
             seen += 1;
@@ -636,28 +636,28 @@ fn fuzz_regressions_import_to_yaml_that_parses() {
     let cases = [
         (
             "fuzz/regressions/import_text/functions-empty-rows.txt",
-            gongkai::import::Format::Text,
+            gongkai_import::Format::Text,
         ),
         (
             "fuzz/regressions/import_text/economic-empty-rows.txt",
-            gongkai::import::Format::Text,
+            gongkai_import::Format::Text,
         ),
         (
             "fuzz/regressions/import_text/control-char-in-comment.txt",
-            gongkai::import::Format::Text,
+            gongkai_import::Format::Text,
         ),
         (
             "fuzz/regressions/import_text/c1-control-in-quoted-scalar.txt",
-            gongkai::import::Format::Text,
+            gongkai_import::Format::Text,
         ),
         (
             "fuzz/regressions/import_docx/functions-empty-rows.docx",
-            gongkai::import::Format::Docx,
+            gongkai_import::Format::Docx,
         ),
     ];
     for (path, format) in cases {
         let bytes = std::fs::read(path).expect("reproducer");
-        let Ok(imported) = gongkai::import::import(&bytes, format) else {
+        let Ok(imported) = gongkai_import::import(&bytes, format) else {
             continue;
         };
         let files: std::collections::BTreeMap<String, Vec<u8>> = imported
@@ -665,8 +665,8 @@ fn fuzz_regressions_import_to_yaml_that_parses() {
             .iter()
             .map(|(n, t)| (n.clone(), t.clone().into_bytes()))
             .collect();
-        let mut diags = gongkai::diag::Diagnostics::new();
-        let _ = gongkai::load::load_in_memory(&files, &mut diags);
+        let mut diags = gongkai_model::diag::Diagnostics::new();
+        let _ = gongkai_content::load::load_in_memory(&files, &mut diags);
         let syntax: Vec<_> = diags
             .iter()
             .filter(|d| matches!(d.rule, "yaml-syntax" | "file-encoding"))
@@ -679,8 +679,8 @@ fn fuzz_regressions_import_to_yaml_that_parses() {
 // Writer and reader, any content
 
 mod round_trip {
-    use gongkai::import::{Block, xlsx};
-    use gongkai::ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
+    use gongkai_import::{Block, xlsx};
+    use gongkai_ooxml::xlsx::{Properties, Style, StyleId, Value, Workbook};
     use proptest::prelude::*;
     use rust_decimal::{Decimal, RoundingStrategy};
 

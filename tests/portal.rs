@@ -2,17 +2,17 @@
 //! resolve to the right cell, the safety rules (CSP, nothing off-site, no
 //! inline script or style), page weight, and byte-identical builds.
 
-use gongkai::build::OutputFile;
-use gongkai::diag::Diagnostics;
+use gongkai_model::diag::Diagnostics;
+use gongkai_render::output::OutputFile;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn site() -> Vec<OutputFile> {
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    gongkai::build::site_files(&checked, Path::new("content")).expect("site builds")
+    gongkai_site::build::site_files(&checked, Path::new("content")).expect("site builds")
 }
 
 fn pages(files: &[OutputFile]) -> BTreeMap<String, String> {
@@ -139,8 +139,8 @@ fn a_site_overrides_theme_files_one_by_one() {
     std::fs::create_dir_all(&theme).unwrap();
     std::fs::write(theme.join("style.css"), "/* the bureau's own style */\n").unwrap();
     let mut diags = Diagnostics::new();
-    let checked = gongkai::check_site(&root.join("content"), &mut diags).unwrap();
-    let files = gongkai::build::site_files(&checked, &root.join("content")).unwrap();
+    let checked = gongkai_site::check_site(&root.join("content"), &mut diags).unwrap();
+    let files = gongkai_site::build::site_files(&checked, &root.join("content")).unwrap();
     let _ = std::fs::remove_dir_all(&root);
     let css = files.iter().find(|f| f.path == Path::new("static/style.css")).unwrap();
     assert_eq!(css.bytes, b"/* the bureau's own style */\n");

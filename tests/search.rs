@@ -2,7 +2,7 @@
 //! `node` is installed) that search.js tokenizes and ranks exactly as Rust.
 //! The JavaScript's own test is `node --test tests/search_js.test.js`.
 
-use gongkai::portal::search::{SNIPPET_CHARS, SearchDoc, build_index, search, tokens};
+use gongkai_portal::search::{SNIPPET_CHARS, SearchDoc, build_index, search, tokens};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -201,7 +201,7 @@ fn index_format() {
 /// Tokens spread over shards by a hash search.js computes the same way.
 #[test]
 fn shards_by_token_hash() {
-    use gongkai::portal::search::index::{Layout, shard_of};
+    use gongkai_portal::search::index::{Layout, shard_of};
     assert_eq!(Layout::for_docs(0).shards, 1);
     assert_eq!(Layout::for_docs(80).shards, 1);
     assert_eq!(Layout::for_docs(81).shards, 2);
@@ -233,7 +233,7 @@ fn shards_by_token_hash() {
 /// build gives; adding a document rewrites everything, again as fresh.
 #[test]
 fn patched_index_equals_a_fresh_one() {
-    use gongkai::portal::search::index::{Entry, Previous, update};
+    use gongkai_portal::search::index::{Entry, Previous, update};
     let mut docs: Vec<SearchDoc> = (0..300)
         .map(|i| {
             doc(
@@ -253,7 +253,7 @@ fn patched_index_equals_a_fresh_one() {
     };
     let as_entries =
         |list: &[(String, u64, Option<SearchDoc>)]| -> Vec<(String, u64, Option<SearchDoc>)> { list.to_vec() };
-    type Published<'a> = Option<(&'a gongkai::portal::search::index::State, &'a [(String, Vec<u8>)])>;
+    type Published<'a> = Option<(&'a gongkai_portal::search::index::State, &'a [(String, Vec<u8>)])>;
     let run = |list: &[(String, u64, Option<SearchDoc>)], previous: Published| {
         let entries: Vec<Entry> = list
             .iter()
@@ -264,8 +264,9 @@ fn patched_index_equals_a_fresh_one() {
             })
             .collect();
         let files: Vec<(String, Vec<u8>)> = previous.map(|p| p.1.to_vec()).unwrap_or_default();
-        let read =
-            move |f: &gongkai::cache::BuiltFile| files.iter().find(|(p, _)| *p == f.path).map(|(_, b)| b.clone());
+        let read = move |f: &gongkai_render::output::BuiltFile| {
+            files.iter().find(|(p, _)| *p == f.path).map(|(_, b)| b.clone())
+        };
         let previous = previous.map(|(state, _)| Previous { state, read: &read });
         update(previous, &entries).expect("patchable")
     };
@@ -479,7 +480,7 @@ fn javascript_matches_rust() {
     let js_shards: Vec<u32> = serde_json::from_value(out["shards"].clone()).unwrap();
     for (text, j) in texts.iter().zip(&js_shards) {
         assert_eq!(
-            gongkai::portal::search::index::shard_of(text, 1021),
+            gongkai_portal::search::index::shard_of(text, 1021),
             *j,
             "shard of {text:?}"
         );

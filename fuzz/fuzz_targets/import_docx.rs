@@ -18,9 +18,9 @@ fuzz_target!(|data: &[u8]| {
         packaged = gongkai_fuzz::docx(data);
         &packaged
     };
-    let read = gongkai::import::docx::read(bytes);
+    let read = gongkai_import::docx::read(bytes);
     match read {
-        Ok(source) => gongkai_fuzz::report_import(&gongkai::import::content::to_content(&source)),
+        Ok(source) => gongkai_fuzz::report_import(&gongkai_import::content::to_content(&source)),
         Err(e) if gongkai_fuzz::verbose() => eprintln!("read: {e}"),
         Err(_) => {}
     }

@@ -7,6 +7,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let source = gongkai::import::text::read(&text);
-    gongkai_fuzz::report_import(&gongkai::import::content::to_content(&source));
+    let source = gongkai_import::text::read(&text);
+    gongkai_fuzz::report_import(&gongkai_import::content::to_content(&source));
 });

@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
         packaged = gongkai_fuzz::xlsx(data);
         &packaged
     };
-    let read = gongkai::import::xlsx::read(bytes);
+    let read = gongkai_import::xlsx::read(bytes);
     match read {
-        Ok(source) => gongkai_fuzz::report_import(&gongkai::import::content::to_content(&source)),
+        Ok(source) => gongkai_fuzz::report_import(&gongkai_import::content::to_content(&source)),
         Err(e) if gongkai_fuzz::verbose() => eprintln!("read: {e}"),
         Err(_) => {}
     }

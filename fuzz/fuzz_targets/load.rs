@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use gongkai::diag::Diagnostics;
-use gongkai::render::narrative::Narrator;
+use gongkai_model::diag::Diagnostics;
+use gongkai_render::narrative::Narrator;
 use libfuzzer_sys::fuzz_target;
 
 fn narrator() -> &'static Narrator {
@@ -27,16 +27,16 @@ fuzz_target!(|data: &[u8]| {
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();
     let mut diags = Diagnostics::new();
-    let loaded = gongkai::load::load_in_memory(&files, &mut diags);
+    let loaded = gongkai_content::load::load_in_memory(&files, &mut diags);
     if let Some(d) = loaded.filter(|_| !diags.has_errors()) {
-        let derived = gongkai::derive::derive(&d, &mut diags);
-        gongkai::check::check(&d, &derived, &mut diags);
-        gongkai::prose::check_literals(&d, &mut diags);
-        let facts = gongkai::facts::Facts::build(&d, &derived);
-        let _ = facts.to_context();
-        let document = gongkai::render::document::render(&d, &derived, &facts, narrator(), &mut diags);
+        let derived = gongkai_derive::derive::derive(&d, &mut diags);
+        gongkai_derive::check::check(&d, &derived, &mut diags);
+        gongkai_derive::prose::check_literals(&d, &mut diags);
+        let facts = gongkai_derive::facts::Facts::build(&d, &derived);
+        let _ = facts.to_context(gongkai_render::markers::mark);
+        let document = gongkai_render::document::render(&d, &derived, &facts, narrator(), &mut diags);
         if let Some(doc) = &document {
-            gongkai::prose::check_reasons(&d, &doc.sections, &mut diags);
+            gongkai_derive::prose::check_reasons(&d, &doc.sections, &mut diags);
         }
         if gongkai_fuzz::verbose() {
             eprintln!("loaded, derived, checked; rendered: {}", document.is_some());

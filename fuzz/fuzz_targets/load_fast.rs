@@ -1,4 +1,4 @@
-//! The fast YAML front end (`gongkai::load::fast`) against serde-saphyr.
+//! The fast YAML front end (`gongkai_content::fast`) against serde-saphyr.
 //!
 //! Input: the layout of the `load` target (the files of one
 //! department-year, NUL-separated, in the order of
@@ -14,7 +14,7 @@
 
 #![no_main]
 
-use gongkai::load::fast::{Comparison, compare_with_saphyr};
+use gongkai_content::fast::{Comparison, compare_with_saphyr};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

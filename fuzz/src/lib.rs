@@ -125,14 +125,14 @@ pub const SHAPE_RULES: &[&str] = &[
 /// The import's own output must at least be well-formed content: loads the
 /// files `to_content` wrote (in memory) and returns the diagnostics of
 /// [`SHAPE_RULES`], each as `rule file:line:column message`.
-pub fn misshapen_import(imported: &gongkai::import::content::Imported) -> Vec<String> {
+pub fn misshapen_import(imported: &gongkai_import::content::Imported) -> Vec<String> {
     let files: std::collections::BTreeMap<String, Vec<u8>> = imported
         .files
         .iter()
         .map(|(name, text)| (name.clone(), text.as_bytes().to_vec()))
         .collect();
-    let mut diags = gongkai::diag::Diagnostics::new();
-    let _ = gongkai::load::load_in_memory(&files, &mut diags);
+    let mut diags = gongkai_model::diag::Diagnostics::new();
+    let _ = gongkai_content::load::load_in_memory(&files, &mut diags);
     diags
         .iter()
         .filter(|d| SHAPE_RULES.contains(&d.rule))
@@ -171,7 +171,7 @@ pub fn strict() -> Option<&'static str> {
 /// `GONGKAI_FUZZ_DUMP=DIR`, writes the files into DIR; in strict mode,
 /// panics on misshapen output.
 pub fn report_import(
-    result: &Result<gongkai::import::content::Imported, gongkai::import::content::ImportError>,
+    result: &Result<gongkai_import::content::Imported, gongkai_import::content::ImportError>,
 ) {
     if !verbose() && strict().is_none() {
         return;

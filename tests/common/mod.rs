@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use gongkai::table::TableId;
+use gongkai_model::table::TableId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

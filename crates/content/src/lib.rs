@@ -1,0 +1,15 @@
+//! The content folder: its files, their YAML schema, reading them into the
+//! model with every problem located, and writing them.
+//!
+//! - [`schema`]: the raw YAML types, every value kept as text with its position;
+//! - [`load`]: a department-year folder (or its files in memory) → the
+//!   validated [`Disclosure`](gongkai_model::disclosure::Disclosure);
+//! - [`fast`]: the fast front end for the plain YAML finance officers write;
+//! - [`write`]: the model back to YAML, with Chinese comments.
+//!
+//! This is the only crate that knows YAML.
+
+pub mod fast;
+pub mod load;
+pub mod schema;
+pub mod write;

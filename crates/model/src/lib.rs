@@ -1,0 +1,23 @@
+//! gongkai's shared vocabulary: what every stage of the pipeline speaks.
+//!
+//! - [`amount`]: exact money (`rust_decimal`, never `f64`), units, the
+//!   rounding interval a published total is compared with;
+//! - [`codes`]: the classification code lists (政府收支分类科目) by year, and a
+//!   site's additions;
+//! - [`diag`]: findings with file, line and column, rendered as text or JSON;
+//! - [`span`]: a value of a content file with the position it was typed at;
+//! - [`table`]: the nine tables as rows of exact figures;
+//! - [`disclosure`]: the validated model of one department-year;
+//! - [`par`]: the order-keeping parallel map every stage runs on.
+//!
+//! Nothing here reads a content folder or writes output; the crates of the
+//! pipeline (`gongkai-content` → `gongkai-derive` → `gongkai-render` →
+//! `gongkai-portal`, driven by `gongkai-site`) build on these types.
+
+pub mod amount;
+pub mod codes;
+pub mod diag;
+pub mod disclosure;
+pub mod par;
+pub mod span;
+pub mod table;

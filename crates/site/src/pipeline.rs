@@ -1,0 +1,514 @@
+//! The streaming pipeline for large sites: departments are loaded, derived,
+//! checked, rendered and written one at a time on every core, and only a slim
+//! summary of each is kept for the site-level pages. Memory stays bounded by
+//! the departments in flight, not by the size of the site.
+//!
+//! Results are gathered in folder order, so output and findings are the same
+//! whatever the number of threads.
+
+use crate::build::{Staging, WriteStats};
+use crate::cache::{self, Cache, Inputs, Record};
+use crate::{Error, prefetch};
+use gongkai_content::load;
+use gongkai_derive::{derive, facts, prose};
+use gongkai_model::codes::SiteCodes;
+use gongkai_model::diag::{Diagnostics, Severity};
+use gongkai_model::{diag, par};
+use gongkai_portal::{self as portal, Portal, YearsOf};
+use gongkai_render::Checked;
+use gongkai_render::narrative::Narrator;
+use gongkai_render::output::{BuiltFile, OutputFile};
+use std::path::{Path, PathBuf};
+
+/// What one department-year produced.
+struct Done {
+    diags: Diagnostics,
+    summary: Option<portal::Summary>,
+    /// Its search entry when worked out (a reused one stays in the cache
+    /// until the index needs it).
+    search: Option<portal::search::SearchDoc>,
+    search_key: Option<cache::SearchKey>,
+    /// Taken from the cache rather than worked out.
+    reused: bool,
+}
+
+/// Which outputs a build writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    /// The documents (Markdown and .docx).
+    pub documents: bool,
+    /// The downloads of each department-year (CSV, .xlsx, JSON).
+    pub downloads: bool,
+}
+
+impl Outputs {
+    pub const ALL: Outputs = Outputs {
+        documents: true,
+        downloads: true,
+    };
+    /// The portal's pages only (the like-for-like comparison with Hugo).
+    pub const PAGES: Outputs = Outputs {
+        documents: false,
+        downloads: false,
+    };
+}
+
+/// How a run went.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diags: Diagnostics,
+    /// Department-years found (folders with a unit.yaml).
+    pub found: usize,
+    /// Files written or kept, when building.
+    pub stats: Option<WriteStats>,
+    /// Department-years taken from the cache.
+    pub reused: usize,
+}
+
+/// Checks a site, or builds it into `output` when given. Nothing is written
+/// when any department-year has an error. With `use_cache`, department-years
+/// whose files did not change since the last run are not loaded or rendered
+/// again (see [`cache`](crate::cache)).
+pub fn run(
+    content: &Path,
+    output: Option<&Path>,
+    outputs: Outputs,
+    use_cache: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, Error> {
+    let timer = Timer::from_env();
+    let mut site_diags = Diagnostics::new();
+    let site_codes = SiteCodes::load(content, &mut site_diags);
+    let narrator = Narrator::new(Some(&crate::theme_dir(content)))?;
+    let portal = match output {
+        Some(_) => Some(Portal::new(content).map_err(|e| Error::Portal(e.to_string()))?),
+        None => None,
+    };
+    let cache = Cache::open(content, use_cache);
+    timer.lap("site codes, theme, cache read");
+    // The department-year folders, each with its fingerprint (from the
+    // entries the search listed) and its unit; the units tell which years
+    // each department publishes, which its pages link to. Without a cache
+    // (`--no-cache`) a check needs neither: nothing is recorded and no page
+    // links years.
+    let fingerprint = cache.enabled();
+    let units_needed = fingerprint || output.is_some();
+    let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = load::find_disclosures_with(content, |dir, entries| {
+        let key = cache.key(dir);
+        let inputs = fingerprint.then(|| cache.inputs_listed(&key, entries).ok()).flatten();
+        let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
+        let recorded = previous.is_some();
+        let unit = match previous {
+            Some(record) => record.unit.clone(),
+            None if units_needed => peek_unit(dir).map(|u| (u.code, u.year)),
+            None => None,
+        };
+        Scanned {
+            key,
+            inputs,
+            recorded,
+            unit,
+        }
+    })?
+    .into_iter()
+    .unzip();
+    timer.lap("find and fingerprint folders");
+    let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
+    let staging = match output {
+        Some(out) => Some(Staging::begin(out)?),
+        None => None,
+    };
+    let context = Context {
+        site_codes: &site_codes,
+        narrator: &narrator,
+        portal: portal.as_ref(),
+        years_of: &years_of,
+        staging: staging.as_ref(),
+        outputs,
+        cache: &cache,
+        entries: output.is_some(),
+    };
+    let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
+    // The folders to be loaded (not answered by the cache) are read ahead
+    // of the workers.
+    let to_load: Vec<Option<&Path>> = jobs
+        .iter()
+        .map(|(dir, s)| (!s.recorded).then_some(dir.as_path()))
+        .collect();
+    let ahead = prefetch::Progress::default();
+    let done = prefetch::around(&to_load, &ahead, || {
+        par::map(
+            &jobs,
+            &|done, total| {
+                ahead.set(done);
+                progress(done, total);
+            },
+            |(dir, scanned)| department_or_cached(dir, scanned, &context),
+        )
+    });
+    timer.lap("department-years");
+    // From here on only the cache and the shared settings are needed.
+    let context = Context {
+        site_codes: &site_codes,
+        narrator: &narrator,
+        portal: None,
+        years_of: &years_of,
+        staging: None,
+        outputs,
+        cache: &cache,
+        entries: output.is_some(),
+    };
+    let done = match done {
+        Ok(done) => done,
+        Err(e) => {
+            if let Some(s) = staging {
+                s.abandon();
+            }
+            return Err(e);
+        }
+    };
+    let mut report = Report {
+        diags: site_diags,
+        found: dirs.len(),
+        stats: None,
+        reused: 0,
+    };
+    let mut summaries = Vec::new();
+    let mut searches = Vec::new();
+    for (done, dir) in done.into_iter().zip(&dirs) {
+        report.diags.extend(done.diags);
+        report.reused += usize::from(done.reused);
+        summaries.extend(done.summary);
+        if let Some(key) = done.search_key {
+            searches.push((dir, key, done.search));
+        }
+    }
+    let finish = |report: &mut Report, cache: Cache| {
+        if let Err(reason) = cache.save() {
+            report.diags.warning(
+                "cache-not-saved",
+                diag::Loc::file_start(&std::sync::Arc::from(crate::cache::location(content).as_path())),
+                format!("the build cache could not be saved ({reason}); the next run will not be faster"),
+            );
+        }
+    };
+    let (Some(staging), Some(portal)) = (staging, portal) else {
+        finish(&mut report, cache);
+        return Ok(report);
+    };
+    if report.diags.has_errors() {
+        staging.abandon();
+        finish(&mut report, cache);
+        return Ok(report);
+    }
+    let site = portal
+        .site(&summaries, &years_of)
+        .map_err(|e| Error::Portal(e.to_string()))
+        .and_then(|mut files| {
+            timer.lap("site pages, open data");
+            files.extend(search_index(&searches, &context, &staging)?);
+            timer.lap("search index");
+            Ok(files)
+        });
+    let site = match site {
+        Ok(files) => files,
+        Err(e) => {
+            staging.abandon();
+            finish(&mut report, cache);
+            return Err(e);
+        }
+    };
+    for file in &site {
+        if let Err(e) = staging.put(file) {
+            staging.abandon();
+            finish(&mut report, cache);
+            return Err(e);
+        }
+    }
+    timer.lap("site files written");
+    finish(&mut report, cache);
+    timer.lap("cache write");
+    report.stats = Some(staging.commit()?);
+    timer.lap("commit (swap in)");
+    Ok(report)
+}
+
+/// The site's search index, patched from the last build's: only the files
+/// where a changed department-year's entry differs are written (see
+/// [`portal::search::index`]). When the last index cannot supply the
+/// unchanged entries, they are worked out again and the index is built anew.
+fn search_index(
+    searches: &[(&PathBuf, cache::SearchKey, Option<portal::search::SearchDoc>)],
+    cx: &Context,
+    staging: &Staging,
+) -> Result<Vec<OutputFile>, Error> {
+    use portal::search::index::{self, Entry, Previous};
+    let mut order: Vec<usize> = (0..searches.len()).collect();
+    order.sort_by(|&a, &b| searches[a].1.url.cmp(&searches[b].1.url));
+    let entries: Vec<Entry> = order
+        .iter()
+        .map(|&i| Entry {
+            url: &searches[i].1.url,
+            hash: searches[i].1.hash,
+            doc: searches[i].2.as_ref(),
+        })
+        .collect();
+    let read = |file: &BuiltFile| staging.read_published(&file.path, file.hash);
+    let previous = cx.cache.previous_index().map(|state| Previous { state, read: &read });
+    let patched = match index::update(previous, &entries) {
+        Ok(update) if staging.keep(&update.keep)? => Some(update),
+        _ => None,
+    };
+    let update = match patched {
+        Some(update) => update,
+        None => {
+            // Work out the entries the cache does not hold, then build anew.
+            let quiet = Context {
+                portal: None,
+                staging: None,
+                ..*cx
+            };
+            let missing: Vec<(usize, &PathBuf)> = order
+                .iter()
+                .filter(|&&i| searches[i].2.is_none())
+                .map(|&i| (i, searches[i].0))
+                .collect();
+            let worked: Vec<Option<portal::search::SearchDoc>> = par::map(&missing, &|_, _| {}, |(_, dir)| {
+                Ok::<_, Error>(department(dir, &quiet)?.0.search)
+            })?;
+            let mut docs: Vec<Option<&portal::search::SearchDoc>> = searches.iter().map(|s| s.2.as_ref()).collect();
+            for ((i, _), doc) in missing.iter().zip(&worked) {
+                docs[*i] = doc.as_ref();
+            }
+            let hashes: Vec<u64> = docs.iter().map(|d| d.map_or(0, |d| d.hash())).collect();
+            let entries: Vec<Entry> = order
+                .iter()
+                .filter_map(|&i| {
+                    docs[i].map(|doc| Entry {
+                        url: &doc.url,
+                        hash: hashes[i],
+                        doc: Some(doc),
+                    })
+                })
+                .collect();
+            index::update(None, &entries).map_err(|_| Error::Portal("search index: an entry is missing".into()))?
+        }
+    };
+    cx.cache.set_index(update.state);
+    Ok(update
+        .write
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path: PathBuf::from(path),
+            bytes,
+        })
+        .collect())
+}
+
+/// Wall time (and resident memory) of each phase on standard error when
+/// `GONGKAI_TIMINGS` is set: the profile behind the benchmark figures.
+struct Timer(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timer {
+    fn from_env() -> Timer {
+        Timer(std::env::var_os("GONGKAI_TIMINGS").map(|_| std::cell::Cell::new(std::time::Instant::now())))
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(start) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{:9.1} ms  {phase}{}",
+                (now - start.get()).as_secs_f64() * 1000.0,
+                memory().unwrap_or_default()
+            );
+            start.set(now);
+        }
+    }
+}
+
+/// The resident memory now and at its peak so far (Linux), for the timings.
+fn memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024)
+    };
+    Some(format!(
+        "  (RSS {} MiB, peak {} MiB)",
+        field("VmRSS:")?,
+        field("VmHWM:")?
+    ))
+}
+
+/// A department-year folder's fingerprint and unit, before any work on it.
+struct Scanned {
+    key: String,
+    /// `None` when its files could not be read (it is then loaded, which
+    /// reports why), or when the cache is off.
+    inputs: Option<Inputs>,
+    /// The cache holds a record of these inputs (the folder is likely not
+    /// loaded at all).
+    recorded: bool,
+    /// Code and year, when `unit.yaml` reads (`None` also when a check
+    /// without cache has no use for it).
+    unit: Option<(String, u16)>,
+}
+
+/// What every department-year of a run shares.
+struct Context<'a> {
+    site_codes: &'a SiteCodes,
+    narrator: &'a Narrator,
+    portal: Option<&'a Portal>,
+    years_of: &'a YearsOf,
+    staging: Option<&'a Staging>,
+    outputs: Outputs,
+    cache: &'a Cache,
+    /// Work out each department-year's site summary and search entry (a
+    /// build's index pages need them; a check does not, and a build never
+    /// reuses a record without built files).
+    entries: bool,
+}
+
+/// A department-year from the cache when its record still holds, else
+/// worked out and recorded.
+fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<Done, Error> {
+    let building = cx.portal.is_some() && cx.staging.is_some();
+    let built_key = scanned.unit.as_ref().map(|(code, _)| {
+        let years = cx.years_of.get(code).map_or(&[][..], Vec::as_slice);
+        cache::built_key(cx.outputs.documents, cx.outputs.downloads, years)
+    });
+    if let Some(inputs) = &scanned.inputs
+        && let Some(record) = cx.cache.lookup(&scanned.key, inputs)
+    {
+        let diags = record.diagnostics(dir);
+        let reusable = if !building || diags.has_errors() {
+            true
+        } else {
+            // The site's search index needs the entry of every department-year.
+            let complete = record.summary.is_none() || record.search.is_some();
+            match (&record.built, cx.staging) {
+                (Some(built), Some(staging)) if complete && Some(built.key) == built_key => {
+                    staging.keep(&built.files)?
+                }
+                _ => false,
+            }
+        };
+        if reusable {
+            cx.cache.reuse(&scanned.key);
+            return Ok(Done {
+                diags,
+                summary: record.summary.clone(),
+                search: None,
+                search_key: record.search.clone(),
+                reused: true,
+            });
+        }
+    }
+    let (mut done, built) = department(dir, cx)?;
+    done.diags.forget_unquoted_sources();
+    if let Some(inputs) = &scanned.inputs {
+        let mut record = Record::new(dir, inputs, scanned.unit.clone(), &done.diags);
+        record.summary = done.summary.clone();
+        record.search = done.search_key.clone();
+        record.built = built.zip(built_key).map(|(files, key)| cache::Built { key, files });
+        cx.cache.store(scanned.key.clone(), record);
+    }
+    Ok(done)
+}
+
+/// The unit of a department-year folder, read on its own (no findings).
+fn peek_unit(dir: &Path) -> Option<gongkai_model::disclosure::Unit> {
+    let mut quiet = Diagnostics::new();
+    let (raw, file) = load::read_yaml::<gongkai_content::schema::UnitFile>(&dir.join("unit.yaml"), &mut quiet)?;
+    let year: u16 = raw.year.value.trim().parse().ok()?;
+    Some(gongkai_model::disclosure::Unit {
+        code: raw.code.value.trim().to_string(),
+        name: raw.name.value.trim().to_string(),
+        level: raw.level.value.trim().to_string(),
+        province: raw.province.map(|p| p.value.trim().to_string()),
+        locality: raw.locality.value.trim().to_string(),
+        year,
+        amount_unit: gongkai_model::amount::AmountUnit::Wan,
+        loc: diag::Loc::file_start(&file),
+    })
+}
+
+/// Loads, derives, checks and renders one department-year; writes its files
+/// into the staging folder when building, and says which (`None` when none).
+fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>), Error> {
+    let mut diags = Diagnostics::new();
+    let nothing = |diags| Done {
+        diags,
+        summary: None,
+        search: None,
+        search_key: None,
+        reused: false,
+    };
+    let Some(disclosure) = load::load_disclosure(dir, cx.site_codes, &mut diags) else {
+        return Ok((nothing(diags), None));
+    };
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.note(
+            "not-derived",
+            disclosure.unit.loc.clone(),
+            "tables and relations of this department-year were not checked: fix the errors in its files first",
+        );
+        return Ok((nothing(diags), None));
+    }
+    let derived = derive::derive(&disclosure, &mut diags);
+    gongkai_derive::check::check(&disclosure, &derived, &mut diags);
+    prose::check_literals(&disclosure, &mut diags);
+    let facts = facts::Facts::build(&disclosure, &derived);
+    let document = gongkai_render::document::render(&disclosure, &derived, &facts, cx.narrator, &mut diags);
+    if let Some(doc) = &document {
+        prose::check_reasons(&disclosure, &doc.sections, &mut diags);
+    }
+    let checked = Checked {
+        disclosure,
+        derived,
+        facts,
+        document,
+    };
+    let mut built = None;
+    if let (Some(portal), Some(staging)) = (cx.portal, cx.staging)
+        && !diags.has_errors()
+    {
+        let mut files: Vec<OutputFile> = if cx.outputs.documents {
+            crate::build::outputs(std::slice::from_ref(&checked))?
+        } else {
+            Vec::new()
+        };
+        files.extend(
+            portal
+                .department(&checked, cx.years_of, cx.outputs.downloads)
+                .map_err(|e| Error::Portal(e.to_string()))?,
+        );
+        let mut written = Vec::with_capacity(files.len());
+        for file in &files {
+            let hash = staging.put(file)?;
+            written.push(BuiltFile {
+                path: file.path.to_string_lossy().replace('\\', "/"),
+                hash,
+                len: file.bytes.len() as u64,
+            });
+        }
+        built = Some(written);
+    }
+    if !cx.entries {
+        return Ok((nothing(diags), built));
+    }
+    let search = portal::search_doc(&checked);
+    let done = Done {
+        diags,
+        summary: Some(portal::Summary::of(&checked)),
+        search_key: Some(cache::SearchKey {
+            url: search.url.clone(),
+            hash: search.hash(),
+        }),
+        search: Some(search),
+        reused: false,
+    };
+    Ok((done, built))
+}
