@@ -1,7 +1,9 @@
 //! The `gongkai` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use gongkai_content::load::Files;
 use gongkai_model::diag::Diagnostics;
+use gongkai_site::pipeline::{self, Options, Outputs};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -202,13 +204,13 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path, format: Format, use_cache: bool) -> ExitCode {
-    let report = match gongkai_site::pipeline::run(
-        dir,
-        None,
-        gongkai_site::pipeline::Outputs::ALL,
+    let progress = progress_bar();
+    let options = Options {
         use_cache,
-        &progress_bar(),
-    ) {
+        progress: &progress,
+        ..Options::check()
+    };
+    let report = match pipeline::run(dir, &options) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -273,12 +275,14 @@ fn progress_bar() -> impl Fn(usize, usize) + Sync {
 }
 
 fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_cache: bool) -> ExitCode {
-    let outputs = if pages_only {
-        gongkai_site::pipeline::Outputs::PAGES
-    } else {
-        gongkai_site::pipeline::Outputs::ALL
+    let progress = progress_bar();
+    let options = Options {
+        outputs: if pages_only { Outputs::PAGES } else { Outputs::ALL },
+        use_cache,
+        progress: &progress,
+        ..Options::build(output)
     };
-    let report = match gongkai_site::pipeline::run(dir, Some(output), outputs, use_cache, &progress_bar()) {
+    let report = match pipeline::run(dir, &options) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
@@ -307,9 +311,8 @@ fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_
 }
 
 fn facts(dir: &std::path::Path) -> ExitCode {
-    let mut diags = Diagnostics::new();
-    let checked = match gongkai_site::check_site(dir, &mut diags) {
-        Ok(checked) => checked,
+    let (checked, diags) = match pipeline::run(dir, &Options::checked()) {
+        Ok(report) => (report.checked, report.diags),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -356,35 +359,31 @@ fn new_department(n: gongkai_site::author::NewDepartment, content: &std::path::P
 }
 
 fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
+    // The content folder holds `<year>/<code>/`: its code lists and theme
+    // apply to the department-year rolled over.
+    let content = dir
+        .parent()
+        .and_then(|p| p.parent())
+        .unwrap_or(std::path::Path::new("."));
     let mut diags = Diagnostics::new();
-    let site_codes = gongkai_model::codes::SiteCodes::default();
-    let Some(disclosure) = gongkai_content::load::load_disclosure(dir, &site_codes, &mut diags) else {
+    let checked = match pipeline::Settings::of_site(content, &mut diags) {
+        Ok(settings) => pipeline::check_department(Files::Disk(dir), dir, &settings, &mut diags),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(checked) = checked.filter(|_| !diags.has_errors()) else {
         eprint!("{}", diags.render_text());
         eprintln!(
-            "error: `{}` is not a department-year (no readable unit.yaml)",
+            "error: `{}` cannot be rolled over: fix the errors above first (a department-year is a folder with a readable unit.yaml)",
             dir.display()
         );
         return ExitCode::FAILURE;
     };
-    if diags.has_errors() {
-        eprint!("{}", diags.render_text());
-        eprintln!("error: fix these errors before rolling over");
-        return ExitCode::FAILURE;
-    }
-    let derived = gongkai_derive::derive::derive(&disclosure, &mut diags);
-    let facts = gongkai_derive::facts::Facts::build(&disclosure, &derived);
-    let from = disclosure.unit.year;
+    let from = checked.disclosure.unit.year;
     let to = to.unwrap_or(from + 1);
-    let checked = gongkai_render::Checked {
-        disclosure,
-        derived,
-        facts,
-        document: None,
-    };
-    let target = dir
-        .parent()
-        .and_then(|p| p.parent())
-        .unwrap_or(std::path::Path::new("."));
+    let target = content;
     let out = target.join(to.to_string()).join(&checked.disclosure.unit.code);
     let result = gongkai_site::author::rollover(&checked, to)
         .and_then(|files| gongkai_site::author::write_files(&out, &files, force));
@@ -446,14 +445,17 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
             eprintln!("  - {item}");
         }
     }
-    // Check what was imported: published totals that disagree show here.
+    // Check what was imported with the pipeline every command runs:
+    // published totals that disagree show here.
     let mut diags = Diagnostics::new();
-    let site_codes = gongkai_model::codes::SiteCodes::load(content, &mut diags);
-    if let Some(d) = gongkai_content::load::load_disclosure(&dir, &site_codes, &mut diags)
-        && !diags.has_errors()
-    {
-        let derived = gongkai_derive::derive::derive(&d, &mut diags);
-        gongkai_derive::check::check(&d, &derived, &mut diags);
+    match pipeline::Settings::of_site(content, &mut diags) {
+        Ok(settings) => {
+            pipeline::check_department(Files::Disk(&dir), &dir, &settings, &mut diags);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     print!("{}", diags.render_text());
     eprintln!("check of the imported content: {}", diags.summary());
@@ -471,13 +473,19 @@ struct Side {
 fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool) -> ExitCode {
     let side = |name: &str| -> Result<Side, String> {
         let (dir, tmp) = gongkai_site::diff::resolve_side(name, content)?;
-        let mut diags = Diagnostics::new();
-        let checked = gongkai_site::check_site(&dir, &mut diags).map_err(|e| format!("{name}: {e}"))?;
-        if diags.has_errors() {
-            return Err(format!("{}{name}: {}", diags.render_text(), diags.summary()));
+        let report = pipeline::run(&dir, &Options::memory()).map_err(|e| format!("{name}: {e}"))?;
+        if report.diags.has_errors() {
+            return Err(format!(
+                "{}{name}: {}",
+                report.diags.render_text(),
+                report.diags.summary()
+            ));
         }
-        let files = gongkai_site::build::site_files(&checked, &dir).map_err(|e| format!("{name}: {e}"))?;
-        Ok(Side { tmp, checked, files })
+        Ok(Side {
+            tmp,
+            checked: report.checked,
+            files: report.files,
+        })
     };
     let (a, b) = match (side(old), side(new)) {
         (Ok(a), Ok(b)) => (a, b),
@@ -543,12 +551,11 @@ fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
     let themes = dir.parent().unwrap_or(std::path::Path::new("")).join("themes");
     let watch = vec![dir.clone(), themes];
     let builder = move || {
-        let mut diags = Diagnostics::new();
-        let checked = gongkai_site::check_site(&dir, &mut diags).map_err(|e| format!("error: {e}"))?;
-        if diags.has_errors() {
-            return Err(format!("{}{}", diags.render_text(), diags.summary()));
+        let report = pipeline::run(&dir, &Options::memory()).map_err(|e| format!("error: {e}"))?;
+        if report.diags.has_errors() {
+            return Err(format!("{}{}", report.diags.render_text(), report.diags.summary()));
         }
-        gongkai_site::build::site_files(&checked, &dir).map_err(|e| format!("error: {e}"))
+        Ok(report.files)
     };
     match gongkai_site::serve::serve((bind, port).into(), watch, Box::new(builder)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -560,9 +567,8 @@ fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
 }
 
 fn tables(dir: &std::path::Path, format: Format) -> ExitCode {
-    let mut diags = Diagnostics::new();
-    let checked = match gongkai_site::check_site(dir, &mut diags) {
-        Ok(checked) => checked,
+    let (checked, diags) = match pipeline::run(dir, &Options::checked()) {
+        Ok(report) => (report.checked, report.diags),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

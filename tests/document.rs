@@ -15,7 +15,7 @@ use std::path::Path;
 
 fn shipped() -> Vec<gongkai_render::Checked> {
     let mut diags = Diagnostics::new();
-    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(!diags.has_errors(), "{}", diags.render_text());
     checked
 }
@@ -224,8 +224,8 @@ fn whole_document_snapshot() {
 
 #[test]
 fn build_is_deterministic_and_the_docx_is_a_valid_package() {
-    let first = gongkai_site::build::outputs(&shipped()).expect("outputs");
-    let second = gongkai_site::build::outputs(&shipped()).expect("outputs");
+    let first = common::document_files(&shipped());
+    let second = common::document_files(&shipped());
     assert_eq!(first, second, "two builds of the same content differ");
     let docx = first
         .iter()

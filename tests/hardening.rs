@@ -100,9 +100,7 @@ fn builds_are_byte_identical_whatever_the_number_of_threads() {
     assert_eq!(one, snapshot(&root.join("2")));
     assert_eq!(one, snapshot(&root.join("3")));
     // The streaming build writes exactly what the in-memory build produces.
-    let mut diags = Diagnostics::new();
-    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).unwrap();
-    let mut expected: Vec<(PathBuf, Vec<u8>)> = gongkai_site::build::site_files(&checked, Path::new("content"))
+    let mut expected: Vec<(PathBuf, Vec<u8>)> = common::site_files(Path::new("content"))
         .unwrap()
         .into_iter()
         .map(|f| (f.path, f.bytes))
@@ -145,14 +143,14 @@ fn site_with(root: &Path, edit: impl Fn(&Path)) -> (Vec<gongkai_render::Checked>
     copy_dir(Path::new("content/2022"), &content.join("2022"), false);
     edit(&content.join("2022/101"));
     let mut diags = Diagnostics::new();
-    let checked = gongkai_site::check_site(&content, &mut diags).unwrap();
+    let checked = common::check_site(&content, &mut diags).unwrap();
     (checked, diags, content)
 }
 
 #[test]
 fn no_content_can_inject_script_into_the_site() {
     let root = temp("injection");
-    let (checked, diags, content) = site_with(&root, |d| {
+    let (_, diags, content) = site_with(&root, |d| {
         let unit = std::fs::read_to_string(d.join("unit.yaml")).unwrap();
         std::fs::write(
             d.join("unit.yaml"),
@@ -179,7 +177,7 @@ fn no_content_can_inject_script_into_the_site() {
         .unwrap();
     });
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    let files = gongkai_site::build::site_files(&checked, &content).unwrap();
+    let files = common::site_files(&content).unwrap();
     let mut pages = 0;
     for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "html")) {
         let html = String::from_utf8_lossy(&f.bytes);

@@ -56,7 +56,7 @@ fn write(imported: &Imported, scratch: &Scratch) -> PathBuf {
 
 fn check(content: &Path) -> (Vec<gongkai_render::Checked>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let checked = gongkai_site::check_site(content, &mut diags).expect("content loads");
+    let checked = common::check_site(content, &mut diags).expect("content loads");
     (checked, diags)
 }
 

@@ -19,7 +19,7 @@ fn shipped_2022() -> &'static gongkai_render::Checked {
     static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     let site = SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();
-        let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
+        let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
         assert!(
             !diags.has_errors(),
             "shipped content has errors:\n{}",

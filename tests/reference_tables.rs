@@ -11,7 +11,7 @@ use std::path::Path;
 
 fn shipped_2022() -> gongkai_render::Checked {
     let mut diags = Diagnostics::new();
-    let checked = gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(
         !diags.has_errors(),
         "shipped content has errors:\n{}",
@@ -132,7 +132,7 @@ fn published_302_total_is_kept_with_its_rounding_tail() {
     assert_eq!(f302.text(), "332.85");
     assert!(f302.declared);
     let mut diags = Diagnostics::new();
-    gongkai_site::check_site(Path::new("content"), &mut diags).expect("content loads");
+    common::check_site(Path::new("content"), &mut diags).expect("content loads");
     let notes: Vec<_> = diags.iter().collect();
     assert_eq!(notes.len(), 1, "{}", diags.render_text());
     assert_eq!(notes[0].rule, "total-rounding-tail");

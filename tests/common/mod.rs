@@ -147,3 +147,29 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Every department-year of `content` through the pipeline, checked and
+/// kept; findings into `diags`.
+pub fn check_site(
+    content: &Path,
+    diags: &mut gongkai_model::diag::Diagnostics,
+) -> Result<Vec<gongkai_render::Checked>, gongkai_site::Error> {
+    let report = gongkai_site::pipeline::run(content, &gongkai_site::pipeline::Options::checked())?;
+    diags.extend(report.diags);
+    Ok(report.checked)
+}
+
+/// Every file of a build of `content`, in memory, sorted by path.
+pub fn site_files(content: &Path) -> Result<Vec<gongkai_render::output::OutputFile>, gongkai_site::Error> {
+    let report = gongkai_site::pipeline::run(content, &gongkai_site::pipeline::Options::memory())?;
+    assert!(!report.diags.has_errors(), "{}", report.diags.render_text());
+    Ok(report.files)
+}
+
+/// The document files of checked department-years.
+pub fn document_files(checked: &[gongkai_render::Checked]) -> Vec<gongkai_render::output::OutputFile> {
+    checked
+        .iter()
+        .flat_map(|c| gongkai_render::document_files(c).expect("document"))
+        .collect()
+}

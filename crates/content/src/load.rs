@@ -177,7 +177,7 @@ impl Files<'_> {
 
 /// Loads one department-year folder.
 pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
-    load_from(Files::Disk(dir), dir, site_codes, diags)
+    load(Files::Disk(dir), dir, site_codes, diags)
 }
 
 /// Loads a department-year from files in memory (named as in a folder).
@@ -185,10 +185,13 @@ pub fn load_in_memory(
     files: &std::collections::BTreeMap<String, Vec<u8>>,
     diags: &mut Diagnostics,
 ) -> Option<Disclosure> {
-    load_from(Files::Memory(files), Path::new(""), &SiteCodes::default(), diags)
+    load(Files::Memory(files), Path::new(""), &SiteCodes::default(), diags)
 }
 
-fn load_from(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
+/// Loads a department-year from its files (`dir`: the folder they are in,
+/// or would be in when they are in memory), checking its codes against the
+/// year's lists with the site's additions.
+pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
     let Some(unit) = files.yaml::<schema::UnitFile>("unit.yaml", diags) else {
         diags.error(
             "missing-file",

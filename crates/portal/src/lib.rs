@@ -312,25 +312,6 @@ impl Summary {
     }
 }
 
-/// Everything the portal writes for the checked department-years.
-pub fn outputs(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, PortalError> {
-    let portal = Portal::new(content)?;
-    let years = years_of(checked.iter().map(|c| &c.disclosure.unit));
-    let mut files = Vec::new();
-    let mut docs = Vec::new();
-    for c in checked {
-        files.extend(portal.department(c, &years, true)?);
-        docs.push(search_doc(c));
-    }
-    let summaries: Vec<Summary> = checked.iter().map(Summary::of).collect();
-    files.extend(portal.site(&summaries, &years)?);
-    files.extend(search::build_index(&docs).into_iter().map(|(path, bytes)| OutputFile {
-        path: PathBuf::from(path),
-        bytes,
-    }));
-    Ok(files)
-}
-
 /// `<year>/<code>`: the permalink folder of a department-year.
 pub fn department_dir(c: &Checked) -> PathBuf {
     PathBuf::from(c.disclosure.unit.year.to_string()).join(&c.disclosure.unit.code)

@@ -2,32 +2,11 @@
 //! once, so a failed build never leaves a half-written `output/`.
 
 use crate::Error;
-use gongkai_render::Checked;
 use gongkai_render::output::{BuiltFile, OutputFile, content_hash};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// The files a build writes for the checked department-years: per
-/// department-year the document as Markdown and as .docx.
-pub fn outputs(checked: &[Checked]) -> Result<Vec<OutputFile>, Error> {
-    let mut files = Vec::new();
-    for c in checked {
-        files.extend(gongkai_render::document_files(c).map_err(|e| Error::Docx {
-            path: c.output_dir().join("disclosure.docx"),
-            message: e.to_string(),
-        })?);
-    }
-    Ok(files)
-}
-
-/// Every file of a site build: the documents, then the portal.
-pub fn site_files(checked: &[Checked], content: &Path) -> Result<Vec<OutputFile>, Error> {
-    let mut files = outputs(checked)?;
-    files.extend(gongkai_portal::outputs(checked, content).map_err(|e| Error::Portal(e.to_string()))?);
-    Ok(files)
-}
 
 /// The manifest of a build: each output file's content hash, so the next
 /// build can tell what changed.

@@ -1,7 +1,11 @@
-//! The streaming pipeline for large sites: departments are loaded, derived,
-//! checked, rendered and written one at a time on every core, and only a slim
-//! summary of each is kept for the site-level pages. Memory stays bounded by
-//! the departments in flight, not by the size of the site.
+//! The one pipeline: every command (build, check, serve, diff, facts,
+//! tables, rollover, import's re-check) and the tests run content through
+//! it. Department-years are loaded, derived, checked, rendered and written
+//! one at a time on every core ([`check_department`] is one department-year's
+//! part), and only a slim summary of each is kept for the site-level pages, so
+//! memory stays bounded by the department-years in flight, not by the size
+//! of the site. Where the results go (nowhere, the output folder, memory) is
+//! a parameter ([`Target`]), not another copy of the pipeline.
 //!
 //! Results are gathered in folder order, so output and findings are the same
 //! whatever the number of threads.
@@ -9,16 +13,18 @@
 use crate::build::{Staging, WriteStats};
 use crate::cache::{self, Cache, Inputs, Record};
 use crate::{Error, prefetch};
-use gongkai_content::load;
+use gongkai_content::load::{self, Files};
 use gongkai_derive::{derive, facts, prose};
 use gongkai_model::codes::SiteCodes;
-use gongkai_model::diag::{Diagnostics, Severity};
-use gongkai_model::{diag, par};
+use gongkai_model::diag::{self, Diagnostics, Severity};
+use gongkai_model::par;
 use gongkai_portal::{self as portal, Portal, YearsOf};
 use gongkai_render::Checked;
 use gongkai_render::narrative::Narrator;
 use gongkai_render::output::{BuiltFile, OutputFile};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What one department-year produced.
 struct Done {
@@ -30,6 +36,8 @@ struct Done {
     search_key: Option<cache::SearchKey>,
     /// Taken from the cache rather than worked out.
     reused: bool,
+    /// The checked department-year, when the run keeps them.
+    checked: Option<Checked>,
 }
 
 /// Which outputs a build writes.
@@ -42,6 +50,7 @@ pub struct Outputs {
 }
 
 impl Outputs {
+    /// Documents, pages and downloads: a full build.
     pub const ALL: Outputs = Outputs {
         documents: true,
         downloads: true,
@@ -53,38 +62,228 @@ impl Outputs {
     };
 }
 
+/// Where a run's outputs go.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// Nowhere: the findings are the result (`check`).
+    Check,
+    /// The output folder: its spare generation is brought up to date and
+    /// swapped in at once, and nothing is written when there is an error.
+    Folder(&'a Path),
+    /// Memory: every file of the site comes back in [`Report::files`].
+    Memory,
+}
+
+/// How to run the pipeline over a content folder.
+pub struct Options<'a> {
+    /// Where the outputs go.
+    pub target: Target<'a>,
+    /// Which outputs a build writes.
+    pub outputs: Outputs,
+    /// Skip department-years whose files did not change since the last run,
+    /// and record this run (see [`cache`](crate::cache)).
+    pub use_cache: bool,
+    /// Return every department-year's checked model in [`Report::checked`]
+    /// (none is then taken from the cache).
+    pub keep_checked: bool,
+    /// Called with (done, total) after each department-year.
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
+fn no_progress(_: usize, _: usize) {}
+
+impl<'a> Options<'a> {
+    /// `check`: findings only, with the cache.
+    pub fn check() -> Self {
+        Options {
+            target: Target::Check,
+            outputs: Outputs::ALL,
+            use_cache: true,
+            keep_checked: false,
+            progress: &no_progress,
+        }
+    }
+
+    /// `build` into `output`, with the cache.
+    pub fn build(output: &'a Path) -> Self {
+        Options {
+            target: Target::Folder(output),
+            ..Options::check()
+        }
+    }
+
+    /// The whole site in memory, every department-year checked anew and kept
+    /// (`diff`, `facts`, `tables`, tests).
+    pub fn memory() -> Self {
+        Options {
+            target: Target::Memory,
+            use_cache: false,
+            keep_checked: true,
+            ..Options::check()
+        }
+    }
+
+    /// Every department-year checked anew and kept, nothing rendered beyond
+    /// the document (`facts`, `tables`).
+    pub fn checked() -> Self {
+        Options {
+            use_cache: false,
+            keep_checked: true,
+            ..Options::check()
+        }
+    }
+}
+
 /// How a run went.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Every finding, of the site and of each department-year.
     pub diags: Diagnostics,
     /// Department-years found (folders with a unit.yaml).
     pub found: usize,
-    /// Files written or kept, when building.
+    /// Files written or kept, when building into a folder.
     pub stats: Option<WriteStats>,
     /// Department-years taken from the cache.
     pub reused: usize,
+    /// The checked department-years in folder order, when kept (those whose
+    /// files have errors are missing).
+    pub checked: Vec<Checked>,
+    /// Every output file, sorted by path, for [`Target::Memory`] (empty when
+    /// there is an error).
+    pub files: Vec<OutputFile>,
 }
 
-/// Checks a site, or builds it into `output` when given. Nothing is written
-/// when any department-year has an error. With `use_cache`, department-years
-/// whose files did not change since the last run are not loaded or rendered
-/// again (see [`cache`](crate::cache)).
-pub fn run(
-    content: &Path,
-    output: Option<&Path>,
-    outputs: Outputs,
-    use_cache: bool,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Report, Error> {
+/// What every department-year of a site shares: the code lists the site
+/// adds and the narrative templates of its theme.
+pub struct Settings {
+    /// The site's code-list additions (`content/codes/`).
+    pub site_codes: SiteCodes,
+    /// The sentence templates, with the site's overrides.
+    pub narrator: Narrator,
+}
+
+impl Settings {
+    /// The settings of the site whose content folder is `content`; problems
+    /// with the site's code lists go to `diags`.
+    pub fn of_site(content: &Path, diags: &mut Diagnostics) -> Result<Settings, Error> {
+        Ok(Settings {
+            site_codes: SiteCodes::load(content, diags),
+            narrator: Narrator::new(Some(&crate::theme_dir(content)))?,
+        })
+    }
+}
+
+/// One department-year through load → derive → check → facts → document →
+/// prose checks: the part of the pipeline every department-year goes
+/// through, whatever the command. `files` are its files (a folder, or named
+/// files in memory, with `dir` the folder they would be in). `None` when its
+/// files cannot be loaded or have errors: a dropped value would only
+/// cascade into misleading total errors, so one note says its relations were
+/// not checked.
+pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags: &mut Diagnostics) -> Option<Checked> {
+    let before = diags.count(Severity::Error);
+    let disclosure = load::load(files, dir, &settings.site_codes, diags)?;
+    if diags.count(Severity::Error) > before {
+        diags.note(
+            "not-derived",
+            disclosure.unit.loc.clone(),
+            "tables and relations of this department-year were not checked: fix the errors in its files first",
+        );
+        return None;
+    }
+    let derived = derive::derive(&disclosure, diags);
+    gongkai_derive::check::check(&disclosure, &derived, diags);
+    prose::check_literals(&disclosure, diags);
+    let facts = facts::Facts::build(&disclosure, &derived);
+    let document = gongkai_render::document::render(&disclosure, &derived, &facts, &settings.narrator, diags);
+    if let Some(doc) = &document {
+        prose::check_reasons(&disclosure, &doc.sections, diags);
+    }
+    Some(Checked {
+        disclosure,
+        derived,
+        facts,
+        document,
+    })
+}
+
+/// Where the files of a run go while it runs.
+enum Writer {
+    Folder(Staging),
+    Memory(Mutex<BTreeMap<PathBuf, Vec<u8>>>),
+}
+
+impl Writer {
+    /// Writes a file; its content hash.
+    fn put(&self, file: &OutputFile) -> Result<u64, Error> {
+        match self {
+            Writer::Folder(staging) => staging.put(file),
+            Writer::Memory(files) => {
+                let hash = gongkai_render::output::content_hash(&file.bytes);
+                files
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(file.path.clone(), file.bytes.clone());
+                Ok(hash)
+            }
+        }
+    }
+
+    /// Keeps files of the last build as they are; `false` when it cannot.
+    fn keep(&self, files: &[BuiltFile]) -> Result<bool, Error> {
+        match self {
+            Writer::Folder(staging) => staging.keep(files),
+            Writer::Memory(_) => Ok(false),
+        }
+    }
+
+    /// A file of the last build, when it still holds `hash`.
+    fn read_published(&self, key: &str, hash: u64) -> Option<Vec<u8>> {
+        match self {
+            Writer::Folder(staging) => staging.read_published(key, hash),
+            Writer::Memory(_) => None,
+        }
+    }
+
+    fn abandon(self) {
+        if let Writer::Folder(staging) = self {
+            staging.abandon();
+        }
+    }
+
+    /// Finishes the run's output: the folder swapped in, or the files.
+    fn commit(self, report: &mut Report) -> Result<(), Error> {
+        match self {
+            Writer::Folder(staging) => report.stats = Some(staging.commit()?),
+            Writer::Memory(files) => {
+                report.files = files
+                    .into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .into_iter()
+                    .map(|(path, bytes)| OutputFile { path, bytes })
+                    .collect();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs the pipeline over every department-year of `content`: checks
+/// them, and builds the site where [`Options::target`] says. Nothing is
+/// written when any department-year has an error. With
+/// [`Options::use_cache`], department-years whose files did not change since
+/// the last run are not loaded or rendered again (see
+/// [`cache`](crate::cache)).
+pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     let timer = Timer::from_env();
     let mut site_diags = Diagnostics::new();
-    let site_codes = SiteCodes::load(content, &mut site_diags);
-    let narrator = Narrator::new(Some(&crate::theme_dir(content)))?;
-    let portal = match output {
-        Some(_) => Some(Portal::new(content).map_err(|e| Error::Portal(e.to_string()))?),
-        None => None,
+    let settings = Settings::of_site(content, &mut site_diags)?;
+    let building = !matches!(options.target, Target::Check);
+    let portal = match building {
+        true => Some(Portal::new(content).map_err(|e| Error::Portal(e.to_string()))?),
+        false => None,
     };
-    let cache = Cache::open(content, use_cache);
+    let cache = Cache::open(content, options.use_cache && !options.keep_checked);
     timer.lap("site codes, theme, cache read");
     // The department-year folders, each with its fingerprint (from the
     // entries the search listed) and its unit; the units tell which years
@@ -92,7 +291,7 @@ pub fn run(
     // (`--no-cache`) a check needs neither: nothing is recorded and no page
     // links years.
     let fingerprint = cache.enabled();
-    let units_needed = fingerprint || output.is_some();
+    let units_needed = fingerprint || building;
     let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = load::find_disclosures_with(content, |dir, entries| {
         let key = cache.key(dir);
         let inputs = fingerprint.then(|| cache.inputs_listed(&key, entries).ok()).flatten();
@@ -114,19 +313,20 @@ pub fn run(
     .unzip();
     timer.lap("find and fingerprint folders");
     let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
-    let staging = match output {
-        Some(out) => Some(Staging::begin(out)?),
-        None => None,
+    let writer = match options.target {
+        Target::Check => None,
+        Target::Folder(out) => Some(Writer::Folder(Staging::begin(out)?)),
+        Target::Memory => Some(Writer::Memory(Mutex::default())),
     };
     let context = Context {
-        site_codes: &site_codes,
-        narrator: &narrator,
+        settings: &settings,
         portal: portal.as_ref(),
         years_of: &years_of,
-        staging: staging.as_ref(),
-        outputs,
+        writer: writer.as_ref(),
+        outputs: options.outputs,
         cache: &cache,
-        entries: output.is_some(),
+        entries: building,
+        keep_checked: options.keep_checked,
     };
     let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
     // The folders to be loaded (not answered by the cache) are read ahead
@@ -141,28 +341,17 @@ pub fn run(
             &jobs,
             &|done, total| {
                 ahead.set(done);
-                progress(done, total);
+                (options.progress)(done, total);
             },
             |(dir, scanned)| department_or_cached(dir, scanned, &context),
         )
     });
     timer.lap("department-years");
-    // From here on only the cache and the shared settings are needed.
-    let context = Context {
-        site_codes: &site_codes,
-        narrator: &narrator,
-        portal: None,
-        years_of: &years_of,
-        staging: None,
-        outputs,
-        cache: &cache,
-        entries: output.is_some(),
-    };
     let done = match done {
         Ok(done) => done,
         Err(e) => {
-            if let Some(s) = staging {
-                s.abandon();
+            if let Some(w) = writer {
+                w.abandon();
             }
             return Err(e);
         }
@@ -170,8 +359,7 @@ pub fn run(
     let mut report = Report {
         diags: site_diags,
         found: dirs.len(),
-        stats: None,
-        reused: 0,
+        ..Report::default()
     };
     let mut summaries = Vec::new();
     let mut searches = Vec::new();
@@ -179,6 +367,7 @@ pub fn run(
         report.diags.extend(done.diags);
         report.reused += usize::from(done.reused);
         summaries.extend(done.summary);
+        report.checked.extend(done.checked);
         if let Some(key) = done.search_key {
             searches.push((dir, key, done.search));
         }
@@ -192,43 +381,45 @@ pub fn run(
             );
         }
     };
-    let (Some(staging), Some(portal)) = (staging, portal) else {
+    let (Some(writer), Some(portal)) = (writer, portal) else {
         finish(&mut report, cache);
         return Ok(report);
     };
     if report.diags.has_errors() {
-        staging.abandon();
+        writer.abandon();
         finish(&mut report, cache);
         return Ok(report);
     }
+    // From here on only the cache and the shared settings are needed.
+    let context = Context {
+        settings: &settings,
+        portal: None,
+        years_of: &years_of,
+        writer: Some(&writer),
+        outputs: options.outputs,
+        cache: &cache,
+        entries: building,
+        keep_checked: false,
+    };
     let site = portal
         .site(&summaries, &years_of)
         .map_err(|e| Error::Portal(e.to_string()))
         .and_then(|mut files| {
             timer.lap("site pages, open data");
-            files.extend(search_index(&searches, &context, &staging)?);
+            files.extend(search_index(&searches, &context, &writer)?);
             timer.lap("search index");
             Ok(files)
-        });
-    let site = match site {
-        Ok(files) => files,
-        Err(e) => {
-            staging.abandon();
-            finish(&mut report, cache);
-            return Err(e);
-        }
-    };
-    for file in &site {
-        if let Err(e) = staging.put(file) {
-            staging.abandon();
-            finish(&mut report, cache);
-            return Err(e);
-        }
+        })
+        .and_then(|files| files.iter().try_for_each(|file| writer.put(file).map(drop)));
+    if let Err(e) = site {
+        writer.abandon();
+        finish(&mut report, cache);
+        return Err(e);
     }
     timer.lap("site files written");
     finish(&mut report, cache);
     timer.lap("cache write");
-    report.stats = Some(staging.commit()?);
+    writer.commit(&mut report)?;
     timer.lap("commit (swap in)");
     Ok(report)
 }
@@ -240,7 +431,7 @@ pub fn run(
 fn search_index(
     searches: &[(&PathBuf, cache::SearchKey, Option<portal::search::SearchDoc>)],
     cx: &Context,
-    staging: &Staging,
+    writer: &Writer,
 ) -> Result<Vec<OutputFile>, Error> {
     use portal::search::index::{self, Entry, Previous};
     let mut order: Vec<usize> = (0..searches.len()).collect();
@@ -253,10 +444,10 @@ fn search_index(
             doc: searches[i].2.as_ref(),
         })
         .collect();
-    let read = |file: &BuiltFile| staging.read_published(&file.path, file.hash);
+    let read = |file: &BuiltFile| writer.read_published(&file.path, file.hash);
     let previous = cx.cache.previous_index().map(|state| Previous { state, read: &read });
     let patched = match index::update(previous, &entries) {
-        Ok(update) if staging.keep(&update.keep)? => Some(update),
+        Ok(update) if writer.keep(&update.keep)? => Some(update),
         _ => None,
     };
     let update = match patched {
@@ -265,7 +456,8 @@ fn search_index(
             // Work out the entries the cache does not hold, then build anew.
             let quiet = Context {
                 portal: None,
-                staging: None,
+                writer: None,
+                keep_checked: false,
                 ..*cx
             };
             let missing: Vec<(usize, &PathBuf)> = order
@@ -357,24 +549,26 @@ struct Scanned {
 }
 
 /// What every department-year of a run shares.
+#[derive(Clone, Copy)]
 struct Context<'a> {
-    site_codes: &'a SiteCodes,
-    narrator: &'a Narrator,
+    settings: &'a Settings,
     portal: Option<&'a Portal>,
     years_of: &'a YearsOf,
-    staging: Option<&'a Staging>,
+    writer: Option<&'a Writer>,
     outputs: Outputs,
     cache: &'a Cache,
     /// Work out each department-year's site summary and search entry (a
     /// build's index pages need them; a check does not, and a build never
     /// reuses a record without built files).
     entries: bool,
+    /// Keep each department-year's checked model.
+    keep_checked: bool,
 }
 
 /// A department-year from the cache when its record still holds, else
 /// worked out and recorded.
 fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<Done, Error> {
-    let building = cx.portal.is_some() && cx.staging.is_some();
+    let building = cx.portal.is_some() && cx.writer.is_some();
     let built_key = scanned.unit.as_ref().map(|(code, _)| {
         let years = cx.years_of.get(code).map_or(&[][..], Vec::as_slice);
         cache::built_key(cx.outputs.documents, cx.outputs.downloads, years)
@@ -388,10 +582,8 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
         } else {
             // The site's search index needs the entry of every department-year.
             let complete = record.summary.is_none() || record.search.is_some();
-            match (&record.built, cx.staging) {
-                (Some(built), Some(staging)) if complete && Some(built.key) == built_key => {
-                    staging.keep(&built.files)?
-                }
+            match (&record.built, cx.writer) {
+                (Some(built), Some(writer)) if complete && Some(built.key) == built_key => writer.keep(&built.files)?,
                 _ => false,
             }
         };
@@ -403,6 +595,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
                 search: None,
                 search_key: record.search.clone(),
                 reused: true,
+                checked: None,
             });
         }
     }
@@ -435,48 +628,32 @@ fn peek_unit(dir: &Path) -> Option<gongkai_model::disclosure::Unit> {
     })
 }
 
-/// Loads, derives, checks and renders one department-year; writes its files
-/// into the staging folder when building, and says which (`None` when none).
+/// One department-year through [`check_department`], its files written
+/// when building (and which: `None` when none), its summary and search
+/// entry worked out when the site pages need them.
 fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>), Error> {
     let mut diags = Diagnostics::new();
-    let nothing = |diags| Done {
+    let checked = check_department(Files::Disk(dir), dir, cx.settings, &mut diags);
+    let mut done = Done {
         diags,
         summary: None,
         search: None,
         search_key: None,
         reused: false,
+        checked: None,
     };
-    let Some(disclosure) = load::load_disclosure(dir, cx.site_codes, &mut diags) else {
-        return Ok((nothing(diags), None));
-    };
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        diags.note(
-            "not-derived",
-            disclosure.unit.loc.clone(),
-            "tables and relations of this department-year were not checked: fix the errors in its files first",
-        );
-        return Ok((nothing(diags), None));
-    }
-    let derived = derive::derive(&disclosure, &mut diags);
-    gongkai_derive::check::check(&disclosure, &derived, &mut diags);
-    prose::check_literals(&disclosure, &mut diags);
-    let facts = facts::Facts::build(&disclosure, &derived);
-    let document = gongkai_render::document::render(&disclosure, &derived, &facts, cx.narrator, &mut diags);
-    if let Some(doc) = &document {
-        prose::check_reasons(&disclosure, &doc.sections, &mut diags);
-    }
-    let checked = Checked {
-        disclosure,
-        derived,
-        facts,
-        document,
+    let Some(checked) = checked else {
+        return Ok((done, None));
     };
     let mut built = None;
-    if let (Some(portal), Some(staging)) = (cx.portal, cx.staging)
-        && !diags.has_errors()
+    if let (Some(portal), Some(writer)) = (cx.portal, cx.writer)
+        && !done.diags.has_errors()
     {
         let mut files: Vec<OutputFile> = if cx.outputs.documents {
-            crate::build::outputs(std::slice::from_ref(&checked))?
+            gongkai_render::document_files(&checked).map_err(|e| Error::Docx {
+                path: checked.output_dir().join("disclosure.docx"),
+                message: e.to_string(),
+            })?
         } else {
             Vec::new()
         };
@@ -487,7 +664,7 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>)
         );
         let mut written = Vec::with_capacity(files.len());
         for file in &files {
-            let hash = staging.put(file)?;
+            let hash = writer.put(file)?;
             written.push(BuiltFile {
                 path: file.path.to_string_lossy().replace('\\', "/"),
                 hash,
@@ -496,19 +673,17 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>)
         }
         built = Some(written);
     }
-    if !cx.entries {
-        return Ok((nothing(diags), built));
-    }
-    let search = portal::search_doc(&checked);
-    let done = Done {
-        diags,
-        summary: Some(portal::Summary::of(&checked)),
-        search_key: Some(cache::SearchKey {
+    if cx.entries {
+        let search = portal::search_doc(&checked);
+        done.summary = Some(portal::Summary::of(&checked));
+        done.search_key = Some(cache::SearchKey {
             url: search.url.clone(),
             hash: search.hash(),
-        }),
-        search: Some(search),
-        reused: false,
-    };
+        });
+        done.search = Some(search);
+    }
+    if cx.keep_checked {
+        done.checked = Some(checked);
+    }
     Ok((done, built))
 }
