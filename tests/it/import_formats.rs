@@ -2,14 +2,13 @@
 //! back equal the published tables, hand-made fixtures give exact blocks,
 //! and hostile files give a `FormatError`, never a panic.
 
-mod common;
-#[path = "fixtures/import-formats/fixtures.rs"]
+#[path = "../fixtures/import-formats/fixtures.rs"]
 mod fixtures;
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::{PublishedTable, published_tables, reference_000_text};
+use crate::common::{PublishedTable, published_tables, reference_000_text};
 use gongkai_import::docx::FormatError;
 use gongkai_import::{Block, Source, docx, xlsx};
 use gongkai_model::diag::Diagnostics;
@@ -19,7 +18,7 @@ fn shipped_2022() -> &'static gongkai_render::Checked {
     static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     let site = SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();
-        let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
+        let checked = crate::common::check_site(Path::new("content"), &mut diags).expect("content loads");
         assert!(
             !diags.has_errors(),
             "shipped content has errors:\n{}",

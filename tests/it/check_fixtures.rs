@@ -6,8 +6,6 @@
 //! Run with `GONGKAI_BLESS=1` to (re)write `expected.txt` from the actual
 //! output — then read every changed file before committing it.
 
-mod common;
-
 use gongkai_model::diag::Diagnostics;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -26,7 +24,7 @@ struct Outcome {
 fn run_case(content: &Path) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut diags = Diagnostics::new();
-        let loaded = common::check_site(content, &mut diags);
+        let loaded = crate::common::check_site(content, &mut diags);
         (loaded.map(|_| ()), diags)
     }));
     match result {

@@ -1,8 +1,6 @@
 //! Downloads made from the shipped content: CSV per table, the JSON model,
 //! the .xlsx workbook and the site-wide open data.
 
-mod common;
-
 use gongkai_model::diag::Diagnostics;
 use gongkai_model::table::{Cell, Table, TableId};
 use gongkai_portal::downloads::{DownloadError, model_json, open_data, sheet_name, table_csv, workbook_xlsx};
@@ -14,7 +12,7 @@ fn site() -> &'static [gongkai_render::Checked] {
     static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();
-        let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
+        let checked = crate::common::check_site(Path::new("content"), &mut diags).expect("content loads");
         assert!(
             !diags.has_errors(),
             "shipped content has errors:\n{}",

@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: the parser of the published
 //! reference text (Word export: tab-indented cells, blank lines between rows).
 
-#![allow(dead_code)]
-
 use gongkai_model::table::TableId;
 use std::path::{Path, PathBuf};
 use std::process::Command;

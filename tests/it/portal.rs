@@ -2,15 +2,13 @@
 //! resolve to the right cell, the safety rules (CSP, nothing off-site, no
 //! inline script or style), page weight, and byte-identical builds.
 
-mod common;
-
 use gongkai_render::output::OutputFile;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn site() -> Vec<OutputFile> {
-    common::site_files(Path::new("content")).expect("site builds")
+    crate::common::site_files(Path::new("content")).expect("site builds")
 }
 
 fn pages(files: &[OutputFile]) -> BTreeMap<String, String> {
@@ -136,7 +134,7 @@ fn a_site_overrides_theme_files_one_by_one() {
     let theme = root.join("themes/default/portal/static");
     std::fs::create_dir_all(&theme).unwrap();
     std::fs::write(theme.join("style.css"), "/* the bureau's own style */\n").unwrap();
-    let files = common::site_files(&root.join("content")).unwrap();
+    let files = crate::common::site_files(&root.join("content")).unwrap();
     let _ = std::fs::remove_dir_all(&root);
     let css = files.iter().find(|f| f.path == Path::new("static/style.css")).unwrap();
     assert_eq!(css.bytes, b"/* the bureau's own style */\n");

@@ -1,7 +1,5 @@
 //! `new`, `rollover`, `diff`, corrections and incremental writes.
 
-mod common;
-
 use gongkai_model::diag::Diagnostics;
 use gongkai_model::table::TableId;
 use gongkai_site::author::{NewDepartment, rollover, scaffold, write_files};
@@ -29,7 +27,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn check(content: &Path) -> (Vec<gongkai_render::Checked>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let checked = common::check_site(content, &mut diags).unwrap();
+    let checked = crate::common::check_site(content, &mut diags).unwrap();
     (checked, diags)
 }
 
@@ -167,8 +165,8 @@ fn diff_of_a_one_figure_correction_names_the_figure_every_table_sentence_and_out
     let (old, _) = check(Path::new("content"));
     let (new, diags) = check(&new_content);
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    let old_files = common::site_files(Path::new("content")).unwrap();
-    let new_files = common::site_files(&new_content).unwrap();
+    let old_files = crate::common::site_files(Path::new("content")).unwrap();
+    let new_files = crate::common::site_files(&new_content).unwrap();
     let changes = diff(&old, &new, &old_files, &new_files);
     let lines: Vec<String> = changes.iter().map(ToString::to_string).collect();
     let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
@@ -231,14 +229,14 @@ fn diff_of_a_one_figure_correction_names_the_figure_every_table_sentence_and_out
 fn a_rebuild_writes_only_what_changed() {
     let root = temp("incremental");
     let output = root.join("output");
-    let old_files = common::site_files(Path::new("content")).unwrap();
+    let old_files = crate::common::site_files(Path::new("content")).unwrap();
     let first = gongkai_site::build::write_atomically(&output, &old_files).unwrap();
     assert_eq!((first.written, first.unchanged), (old_files.len(), 0));
     let again = gongkai_site::build::write_atomically(&output, &old_files).unwrap();
     assert_eq!((again.written, again.unchanged), (0, old_files.len()));
 
     let new_content = corrected_copy(&root);
-    let new_files = common::site_files(&new_content).unwrap();
+    let new_files = crate::common::site_files(&new_content).unwrap();
     let changed = old_files.iter().zip(&new_files).filter(|(a, b)| a != b).count();
     let stats = gongkai_site::build::write_atomically(&output, &new_files).unwrap();
     assert_eq!(stats.written, changed);

@@ -2,8 +2,6 @@
 //! the list, any sources, amounts in 万元 or 元), every derived total equals
 //! the exact sum of the leaves beneath it, in every table that shows it.
 
-mod common;
-
 use gongkai_model::amount::{Amount, AmountUnit, parse_amount};
 use gongkai_model::codes::CodeLists;
 use gongkai_model::diag::Diagnostics;
@@ -143,7 +141,7 @@ proptest! {
         let unit = if in_yuan { AmountUnit::Yuan } else { AmountUnit::Wan };
         let root = write_case(&leaves, &economic, unit);
         let mut diags = Diagnostics::new();
-        let checked = common::check_site(&root, &mut diags).unwrap();
+        let checked = crate::common::check_site(&root, &mut diags).unwrap();
         let _ = std::fs::remove_dir_all(&root);
         // Leaves only, nothing declared: no error, except that the random
         // table 6 need not match the random general-budget basic expenditure.

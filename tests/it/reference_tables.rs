@@ -2,16 +2,14 @@
 //! tables of reference 000, cell by cell. The expected figures are read from
 //! the reference text itself (a verbatim fixture), not typed into the test.
 
-mod common;
-
-use common::{PublishedTable, published_tables};
+use crate::common::{PublishedTable, published_tables};
 use gongkai_model::diag::Diagnostics;
 use gongkai_model::table::{Table, TableId};
 use std::path::Path;
 
 fn shipped_2022() -> gongkai_render::Checked {
     let mut diags = Diagnostics::new();
-    let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = crate::common::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(
         !diags.has_errors(),
         "shipped content has errors:\n{}",
@@ -24,7 +22,7 @@ fn shipped_2022() -> gongkai_render::Checked {
 }
 
 fn reference_000() -> Vec<(String, PublishedTable)> {
-    published_tables(&common::reference_000_text())
+    published_tables(&crate::common::reference_000_text())
 }
 
 fn model_rows(table: &Table) -> Vec<Vec<String>> {
@@ -132,7 +130,7 @@ fn published_302_total_is_kept_with_its_rounding_tail() {
     assert_eq!(f302.text(), "332.85");
     assert!(f302.declared);
     let mut diags = Diagnostics::new();
-    common::check_site(Path::new("content"), &mut diags).expect("content loads");
+    crate::common::check_site(Path::new("content"), &mut diags).expect("content loads");
     let notes: Vec<_> = diags.iter().collect();
     assert_eq!(notes.len(), 1, "{}", diags.render_text());
     assert_eq!(notes[0].rule, "total-rounding-tail");

@@ -1,14 +1,12 @@
 //! The build cache and the two-generation output: a warm run does no work
 //! for unchanged department-years and writes exactly what a cold run writes.
 
-mod common;
-
-use common::{copy_dir, gongkai, snapshot};
+use crate::common::{copy_dir, gongkai, snapshot};
 use std::path::{Path, PathBuf};
 
 /// A copy of the shipped site (content only) in a scratch folder.
 fn site(name: &str) -> PathBuf {
-    let root = common::temp(&format!("cache-{name}"));
+    let root = crate::common::temp(&format!("cache-{name}"));
     copy_dir(Path::new("content"), &root.join("content"), false);
     root
 }

@@ -1,9 +1,7 @@
 //! Hostile input, failed builds and hostile content: nothing is lost and
 //! nothing gets in.
 
-mod common;
-
-use common::{copy_dir, gongkai, snapshot};
+use crate::common::{copy_dir, gongkai, snapshot};
 use gongkai_model::diag::Diagnostics;
 use gongkai_render::output::OutputFile;
 use gongkai_site::build::write_atomically;
@@ -12,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 fn temp(name: &str) -> PathBuf {
-    common::temp(&format!("hardening-{name}"))
+    crate::common::temp(&format!("hardening-{name}"))
 }
 
 fn build(content: &Path, output: &Path) -> std::process::Output {
@@ -100,7 +98,7 @@ fn builds_are_byte_identical_whatever_the_number_of_threads() {
     assert_eq!(one, snapshot(&root.join("2")));
     assert_eq!(one, snapshot(&root.join("3")));
     // The streaming build writes exactly what the in-memory build produces.
-    let mut expected: Vec<(PathBuf, Vec<u8>)> = common::site_files(Path::new("content"))
+    let mut expected: Vec<(PathBuf, Vec<u8>)> = crate::common::site_files(Path::new("content"))
         .unwrap()
         .into_iter()
         .map(|f| (f.path, f.bytes))
@@ -143,7 +141,7 @@ fn site_with(root: &Path, edit: impl Fn(&Path)) -> (Vec<gongkai_render::Checked>
     copy_dir(Path::new("content/2022"), &content.join("2022"), false);
     edit(&content.join("2022/101"));
     let mut diags = Diagnostics::new();
-    let checked = common::check_site(&content, &mut diags).unwrap();
+    let checked = crate::common::check_site(&content, &mut diags).unwrap();
     (checked, diags, content)
 }
 
@@ -177,7 +175,7 @@ fn no_content_can_inject_script_into_the_site() {
         .unwrap();
     });
     assert!(!diags.has_errors(), "{}", diags.render_text());
-    let files = common::site_files(&content).unwrap();
+    let files = crate::common::site_files(&content).unwrap();
     let mut pages = 0;
     for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "html")) {
         let html = String::from_utf8_lossy(&f.bytes);

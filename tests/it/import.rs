@@ -3,9 +3,7 @@
 //! `import::content::to_content`, then through `gongkai check` and the
 //! derivation. The round trips compare with the published reference itself.
 
-mod common;
-
-use common::{published_tables, reference_000_text, reference_lines};
+use crate::common::{published_tables, reference_000_text, reference_lines};
 use gongkai_import::content::{Imported, to_content};
 use gongkai_import::text;
 use gongkai_model::diag::{Diagnostics, Severity};
@@ -56,7 +54,7 @@ fn write(imported: &Imported, scratch: &Scratch) -> PathBuf {
 
 fn check(content: &Path) -> (Vec<gongkai_render::Checked>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let checked = common::check_site(content, &mut diags).expect("content loads");
+    let checked = crate::common::check_site(content, &mut diags).expect("content loads");
     (checked, diags)
 }
 

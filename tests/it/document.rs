@@ -3,9 +3,7 @@
 //! same order; every narrative figure of the reference in its section; a
 //! snapshot of the whole document; and the .docx as a valid package.
 
-mod common;
-
-use common::{published_tables, reference_000_text, reference_lines};
+use crate::common::{published_tables, reference_000_text, reference_lines};
 use gongkai_model::diag::Diagnostics;
 use gongkai_model::table::TableId;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -15,7 +13,7 @@ use std::path::Path;
 
 fn shipped() -> Vec<gongkai_render::Checked> {
     let mut diags = Diagnostics::new();
-    let checked = common::check_site(Path::new("content"), &mut diags).expect("content loads");
+    let checked = crate::common::check_site(Path::new("content"), &mut diags).expect("content loads");
     assert!(!diags.has_errors(), "{}", diags.render_text());
     checked
 }
@@ -224,8 +222,8 @@ fn whole_document_snapshot() {
 
 #[test]
 fn build_is_deterministic_and_the_docx_is_a_valid_package() {
-    let first = common::document_files(&shipped());
-    let second = common::document_files(&shipped());
+    let first = crate::common::document_files(&shipped());
+    let second = crate::common::document_files(&shipped());
     assert_eq!(first, second, "two builds of the same content differ");
     let docx = first
         .iter()

@@ -1,0 +1,19 @@
+//! gongkai's integration tests: one binary (one link of the workspace on a
+//! 2-core machine), one module per area.
+
+mod author;
+mod cache;
+mod charts;
+mod check_fixtures;
+mod common;
+mod conservation;
+mod document;
+mod docx;
+mod downloads;
+mod fast_yaml;
+mod hardening;
+mod import;
+mod import_formats;
+mod portal;
+mod reference_tables;
+mod search;
