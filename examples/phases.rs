@@ -12,7 +12,7 @@ fn main() {
     let dir = gongkai_content::load::find_disclosures(&content).expect("content")[0].clone();
     let codes = gongkai_model::codes::SiteCodes::default();
     let narrator = gongkai_render::narrative::Narrator::new(None).expect("templates");
-    let portal = gongkai_portal::Portal::new(&content).expect("theme");
+    let portal = gongkai_portal::Portal::new(&gongkai_model::config::SiteConfig::defaults(&content)).expect("theme");
     let mut times: Vec<(&str, f64)> = Vec::new();
     let mut add = |name: &'static str, t: Instant| {
         let ms = t.elapsed().as_secs_f64() * 1000.0 / f64::from(repeat);

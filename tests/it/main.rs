@@ -6,6 +6,7 @@ mod cache;
 mod charts;
 mod check_fixtures;
 mod common;
+mod config;
 mod conservation;
 mod document;
 mod docx;

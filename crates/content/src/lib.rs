@@ -5,10 +5,12 @@
 //! - [`load`]: a department-year folder (or its files in memory) → the
 //!   validated [`Disclosure`](gongkai_model::disclosure::Disclosure);
 //! - [`fast`]: the fast front end for the plain YAML finance officers write;
-//! - [`write`]: the model back to YAML, with Chinese comments.
+//! - [`write`]: the model back to YAML, with Chinese comments;
+//! - [`config`]: the site configuration, `gongkai.toml`.
 //!
 //! This is the only crate that knows YAML.
 
+pub mod config;
 pub mod fast;
 pub mod load;
 pub mod schema;

@@ -40,13 +40,6 @@ pub enum LoadError {
     },
 }
 
-/// All department-years of a content folder.
-#[derive(Debug)]
-pub struct Site {
-    pub root: PathBuf,
-    pub disclosures: Vec<Disclosure>,
-}
-
 /// Finds every department-year (a folder with `unit.yaml`) below `content`,
 /// in path order.
 pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
@@ -130,21 +123,6 @@ fn list_folders<T: Send>(
             visited: has_unit.then(|| visit(dir, entries)),
             sub,
         })
-    })
-}
-
-/// Loads a whole site. Findings go to `diags`; department-years whose
-/// `unit.yaml` cannot be read are left out (and reported).
-pub fn load_site(content: &Path, diags: &mut Diagnostics) -> Result<Site, LoadError> {
-    let dirs = find_disclosures(content)?;
-    let site_codes = SiteCodes::load(content, diags);
-    let disclosures = dirs
-        .iter()
-        .filter_map(|dir| load_disclosure(dir, &site_codes, diags))
-        .collect();
-    Ok(Site {
-        root: content.to_path_buf(),
-        disclosures,
     })
 }
 

@@ -16,6 +16,7 @@
 
 pub mod amount;
 pub mod codes;
+pub mod config;
 pub mod diag;
 pub mod disclosure;
 pub mod par;

@@ -17,6 +17,7 @@ pub mod search;
 
 use charts::{Bar, BarChart};
 use gongkai_derive::facts::Facts;
+use gongkai_model::config::SiteConfig;
 use gongkai_model::table::{Table, TableId};
 use gongkai_render::Checked;
 use gongkai_render::output::OutputFile;
@@ -74,22 +75,20 @@ fn theme_file(theme_dir: &Path, name: &str, builtin: &str) -> Result<String, Por
     Ok(builtin.to_string())
 }
 
-/// The folder of a site's portal theme overrides, next to its content.
-pub fn theme_dir(content: &Path) -> PathBuf {
-    content.parent().unwrap_or(Path::new("")).join("themes/default/portal")
-}
-
 /// The portal's compiled templates and static files, built once per build
 /// and shared by the threads rendering departments.
 pub struct Portal {
     tera: tera::Tera,
     statics: Vec<OutputFile>,
+    /// What every page says about the site (`site` in the templates).
+    site: serde_json::Value,
 }
 
 impl Portal {
-    /// The default theme with the site's overrides from next to `content`.
-    pub fn new(content: &Path) -> Result<Self, PortalError> {
-        let theme = theme_dir(content);
+    /// The default theme with the site's overrides (`<theme>/portal/`), and
+    /// the site's name, publisher and contact for every page.
+    pub fn new(config: &SiteConfig) -> Result<Self, PortalError> {
+        let theme = config.theme.join("portal");
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html"]);
         for (name, builtin) in TEMPLATES {
@@ -107,15 +106,25 @@ impl Portal {
                 bytes: theme_file(&theme.join("static"), name, builtin)?.into_bytes(),
             });
         }
-        Ok(Portal { tera, statics })
+        let site = serde_json::json!({
+            "title": config.title,
+            "publisher": config.publisher,
+            "contact": config.contact,
+            "base_url": config.base_url,
+        });
+        Ok(Portal { tera, statics, site })
     }
 
-    fn render(&self, name: &str, ctx: &serde_json::Value) -> Result<Vec<u8>, PortalError> {
+    /// Renders template `name` for the page at `url` (relative to the site
+    /// root, e.g. `2022/101/`).
+    fn render(&self, name: &str, url: &str, ctx: &serde_json::Value) -> Result<Vec<u8>, PortalError> {
         let template_error = |message: String| PortalError::Template {
             name: name.into(),
             message,
         };
-        let context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
+        let mut context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
+        context.insert("site", &self.site);
+        context.insert("page_url", url);
         // Straight into bytes: `render` would check the whole page is UTF-8
         // again (it is: templates and context are strings).
         let mut page = Vec::new();
@@ -134,7 +143,7 @@ impl Portal {
         }
         let mut files = vec![OutputFile {
             path: dir.join("index.html"),
-            bytes: self.render("department.html", &page)?,
+            bytes: self.render("department.html", &format!("{}/", dir.display()), &page)?,
         }];
         if downloads {
             files.extend(department_downloads(c)?);
@@ -160,7 +169,7 @@ impl Portal {
             });
             files.push(OutputFile {
                 path: PathBuf::from(year.to_string()).join("index.html"),
-                bytes: self.render("year.html", &ctx)?,
+                bytes: self.render("year.html", &format!("{year}/"), &ctx)?,
             });
         }
         let home_years: Vec<serde_json::Value> = years
@@ -168,10 +177,10 @@ impl Portal {
             .rev()
             .map(|(year, list)| serde_json::json!({ "year": year, "href": format!("{year}/"), "groups": groups(list, "") }))
             .collect();
-        let ctx = serde_json::json!({ "root": "", "title": "部门预算公开", "years": home_years });
+        let ctx = serde_json::json!({ "root": "", "title": self.site["title"], "years": home_years });
         files.push(OutputFile {
             path: PathBuf::from("index.html"),
-            bytes: self.render("index.html", &ctx)?,
+            bytes: self.render("index.html", "", &ctx)?,
         });
         // Each department's summaries, in the order given (one pass: a
         // province keeps tens of thousands of departments over several years).
@@ -190,7 +199,7 @@ impl Portal {
         files.extend(gongkai_model::par::map(&compared, &|_, _| {}, |(code, list)| {
             Ok::<_, PortalError>(OutputFile {
                 path: PathBuf::from("departments").join(code).join("index.html"),
-                bytes: self.render("compare.html", &compare_page(list))?,
+                bytes: self.render("compare.html", &format!("departments/{code}/"), &compare_page(list))?,
             })
         })?);
         files.extend(downloads::open_data(summaries));

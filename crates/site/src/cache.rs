@@ -29,6 +29,7 @@
 //! [`index`](gongkai_portal::search::index)). A run that reuses every record
 //! writes nothing.
 
+use gongkai_model::config::SiteConfig;
 use gongkai_model::diag::{Diagnostic, Diagnostics, Loc, Severity};
 use gongkai_portal::Summary;
 use gongkai_portal::search::index::{self, State as SearchState};
@@ -276,9 +277,9 @@ struct RunRecords {
 impl Cache {
     /// Opens the cache of `content`; `enabled: false` gives one that never
     /// hits and is never written.
-    pub fn open(content: &Path, enabled: bool) -> Cache {
+    pub fn open(content: &Path, config: &SiteConfig, enabled: bool) -> Cache {
         let tool = tool_stamp();
-        let site = site_fingerprint(content);
+        let site = site_fingerprint(config);
         // The folder itself, however it is named (`content`, `./content`, an
         // absolute path): records hold paths relative to their folder.
         let content_key = std::fs::canonicalize(content)
@@ -568,13 +569,15 @@ fn tool_stamp() -> String {
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Everything shared by all department-years: the site's code lists and the
-/// theme (document templates and portal), by content.
-fn site_fingerprint(content: &Path) -> u64 {
-    let root = content.parent().unwrap_or(Path::new(""));
+/// Everything shared by all department-years: the site's configuration,
+/// code lists and theme (document templates and portal), by content.
+fn site_fingerprint(config: &SiteConfig) -> u64 {
     let mut text = Vec::new();
-    for dir in [content.join("codes"), root.join("themes")] {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+    if let Some(file) = &config.file {
+        text.extend_from_slice(&content_hash(&std::fs::read(file).unwrap_or_default()).to_le_bytes());
+    }
+    for dir in [&config.codes, &config.theme] {
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
             if entry.file_type().is_file() {
                 text.extend_from_slice(entry.path().to_string_lossy().as_bytes());
                 text.push(0);

@@ -17,7 +17,7 @@ pub mod pipeline;
 pub mod prefetch;
 pub mod serve;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What stops a run altogether (as opposed to findings in the content).
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +36,4 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-}
-
-/// The folder a site's theme overrides live in, next to its content.
-pub fn theme_dir(content: &Path) -> PathBuf {
-    content
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join("themes/default/document")
 }

@@ -16,6 +16,7 @@ use crate::{Error, prefetch};
 use gongkai_content::load::{self, Files};
 use gongkai_derive::{derive, facts, prose};
 use gongkai_model::codes::SiteCodes;
+use gongkai_model::config::SiteConfig;
 use gongkai_model::diag::{self, Diagnostics, Severity};
 use gongkai_model::par;
 use gongkai_portal::{self as portal, Portal, YearsOf};
@@ -153,9 +154,11 @@ pub struct Report {
     pub files: Vec<OutputFile>,
 }
 
-/// What every department-year of a site shares: the code lists the site
-/// adds and the narrative templates of its theme.
+/// What every department-year of a site shares: its configuration, the
+/// code lists it adds and the narrative templates of its theme.
 pub struct Settings {
+    /// The site's `gongkai.toml`, defaults filled in.
+    pub config: SiteConfig,
     /// The site's code-list additions (`content/codes/`).
     pub site_codes: SiteCodes,
     /// The sentence templates, with the site's overrides.
@@ -166,9 +169,11 @@ impl Settings {
     /// The settings of the site whose content folder is `content`; problems
     /// with the site's code lists go to `diags`.
     pub fn of_site(content: &Path, diags: &mut Diagnostics) -> Result<Settings, Error> {
+        let config = gongkai_content::config::load(content, diags);
         Ok(Settings {
-            site_codes: SiteCodes::load(content, diags),
-            narrator: Narrator::new(Some(&crate::theme_dir(content)))?,
+            site_codes: SiteCodes::load(&config.codes, diags),
+            narrator: Narrator::new(Some(&config.theme.join("document")))?,
+            config,
         })
     }
 }
@@ -280,10 +285,10 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     let settings = Settings::of_site(content, &mut site_diags)?;
     let building = !matches!(options.target, Target::Check);
     let portal = match building {
-        true => Some(Portal::new(content).map_err(|e| Error::Portal(e.to_string()))?),
+        true => Some(Portal::new(&settings.config).map_err(|e| Error::Portal(e.to_string()))?),
         false => None,
     };
-    let cache = Cache::open(content, options.use_cache && !options.keep_checked);
+    let cache = Cache::open(content, &settings.config, options.use_cache && !options.keep_checked);
     timer.lap("site codes, theme, cache read");
     // The department-year folders, each with its fingerprint (from the
     // entries the search listed) and its unit; the units tell which years

@@ -209,15 +209,16 @@ impl Clone for SiteCodes {
 }
 
 impl SiteCodes {
-    /// Reads `<content>/codes/*.tsv` when present, reporting malformed lines.
-    pub fn load(content: &Path, diags: &mut Diagnostics) -> Self {
+    /// Reads the site's additions from `dir` (`function.tsv`, `economic.tsv`,
+    /// `lei.tsv`, each optional), reporting malformed lines.
+    pub fn load(dir: &Path, diags: &mut Diagnostics) -> Self {
         let mut site = SiteCodes::default();
         for (name, target) in [
             ("function.tsv", &mut site.function),
             ("economic.tsv", &mut site.economic),
             ("lei.tsv", &mut site.lei),
         ] {
-            let path = content.join("codes").join(name);
+            let path = dir.join(name);
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
