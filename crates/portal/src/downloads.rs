@@ -42,12 +42,31 @@ fn is_numbered(id: TableId) -> bool {
 const BOM: &str = "\u{feff}";
 
 /// One CSV field, quoted per RFC 4180 when it holds a comma, a quote or a
-/// line break (quotes doubled).
+/// line break (quotes doubled). Text a spreadsheet would run as a formula is
+/// neutralised first (see [`neutralise_formula`]).
 fn csv_field(text: &str) -> String {
+    let text = neutralise_formula(text);
     if text.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text.into_owned()
+    }
+}
+
+/// OWASP's rule against CSV injection: a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is read by Excel and LibreOffice as
+/// a formula (`=HYPERLINK(…)`, `@SUM(…)`), so it is prefixed with `'`, which
+/// makes the spreadsheet show it as text. A number (`-120.10`, a negative
+/// change) is left alone: it is data, and a formula cannot hide in it.
+fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = text.strip_prefix(['-', '+']).is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.') && rest.matches('.').count() <= 1
+    });
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -968,6 +987,23 @@ pub fn open_data(summaries: &[super::Summary]) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised_and_numbers_are_not() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("@SUM(A1:A2)"), "'@SUM(A1:A2)");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("-"), "'-");
+        assert_eq!(csv_field("-120.10"), "-120.10");
+        assert_eq!(csv_field("+5"), "+5");
+        assert_eq!(csv_field("2100.32"), "2100.32");
+        assert_eq!(csv_field("行政运行"), "行政运行");
+    }
     use gongkai_model::table::Figure;
 
     #[test]

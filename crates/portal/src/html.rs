@@ -197,8 +197,17 @@ fn push_markdown(html: &mut String, markdown_with_markers: &str, facts: &Facts, 
     if markdown_with_markers.trim().is_empty() {
         return;
     }
+    // Whether each open link or image is kept (see [`safe_link`]).
+    let mut kept: Vec<bool> = Vec::new();
     let events = Parser::new_ext(markdown_with_markers, Options::ENABLE_TABLES).filter_map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => None,
+        Event::Start(Tag::Link { ref dest_url, .. }) | Event::Start(Tag::Image { ref dest_url, .. }) => {
+            let image = matches!(event, Event::Start(Tag::Image { .. }));
+            let safe = if image { is_relative(dest_url) } else { safe_link(dest_url) };
+            kept.push(safe);
+            safe.then_some(event)
+        }
+        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => kept.pop().unwrap_or(false).then_some(event),
         Event::Text(text) if markers::contains_marker_chars(&text) => {
             Some(Event::InlineHtml(figures(&text, facts, tables).into()))
         }
@@ -221,6 +230,24 @@ fn push_markdown(html: &mut String, markdown_with_markers: &str, facts: &Facts, 
         html.truncate(start);
         html.push_str(&rewritten);
     }
+}
+
+/// Whether an author's link may stay a link: a web or mail address, or a
+/// place in the site (a relative path or an anchor). Anything else
+/// (`javascript:`, `data:`, `vbscript:`, `file:` …) is dropped and its text
+/// kept as text, whatever the page's Content-Security-Policy would do.
+fn safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s)) || is_relative(url)
+}
+
+/// A URL without a scheme: a path in the site or an anchor (`a:b` before
+/// any `/`, `?` or `#` would be a scheme). Images may only be these: the
+/// site loads nothing from elsewhere.
+fn is_relative(url: &str) -> bool {
+    let url = url.trim();
+    let head = url.split(['/', '?', '#']).next().unwrap_or_default();
+    !head.contains(':') && !url.starts_with("//") && !url.starts_with('\\')
 }
 
 /// How a narrative table opens: scrollable, styled as the budget tables.
@@ -325,6 +352,30 @@ mod tests {
         assert_eq!(cell_id(TableId::Summary, "201", 2), "c-summary-201-2");
         assert_eq!(row_id(TableId::Sangong, "car-running"), "r-sangong-car-running");
         assert_eq!(slug("a b"), "a_20b");
+    }
+
+    #[test]
+    fn only_web_mail_and_site_links_stay_links() {
+        let html = through_pulldown(
+            "[甲](javascript:alert(1)) [乙](JavaScript:x) [丙]( data:text/html,x) [丁](vbscript:x) \
+             [戊](https://czj.example.gov.cn/) [己](mailto:a@b.cn) [庚](../2022/) [辛](#t-1) \
+             ![图](http://evil.example/t.png) ![图2](img/a.png) [壬](//evil.example/)",
+        );
+        for text in ["甲", "乙", "丙", "丁", "壬"] {
+            assert!(html.contains(text), "{text}: the link's text is kept");
+        }
+        for bad in ["javascript:", "JavaScript:", "data:", "vbscript:", "evil.example"] {
+            assert!(!html.contains(bad), "`{bad}` reached the page: {html}");
+        }
+        for good in [
+            "<a href=\"https://czj.example.gov.cn/\">戊</a>",
+            "<a href=\"mailto:a@b.cn\">己</a>",
+            "<a href=\"../2022/\">庚</a>",
+            "<a href=\"#t-1\">辛</a>",
+            "<img src=\"img/a.png\" alt=\"图2\" />",
+        ] {
+            assert!(html.contains(good), "`{good}` missing: {html}");
+        }
     }
 
     /// The narrative as pulldown-cmark alone renders it.
