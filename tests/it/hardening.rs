@@ -303,3 +303,48 @@ fn serve_binds_loopback_unless_told_otherwise() {
     let _ = child.wait();
     assert!(seen.contains("serving on http://127.0.0.1:"), "{seen}");
 }
+
+/// A web root pointed at the build by a symbolic link stays a link to a
+/// complete generation: the folder it names is swapped beside it, never
+/// written in place, and the link is never replaced by a folder.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_swapped_behind_the_link() {
+    let root = temp("symlinked-output");
+    let www = root.join("www/site");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("stale.html"), "old").unwrap();
+    let link = root.join("output");
+    std::os::unix::fs::symlink("www/site", &link).unwrap();
+    for run in 0..2 {
+        let out = crate::common::gongkai()
+            .args(["build", "content", "-o"])
+            .arg(&link)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.file_type().is_symlink(), "run {run}: the link was replaced");
+        assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("www/site"));
+        assert!(www.join("2022/101/index.html").is_file(), "run {run}: the web root lacks the build");
+        assert!(!www.join("stale.html").exists(), "run {run}: a file of the old web root survived");
+        // The spare generation lives beside the web root, not inside it.
+        assert!(root.join("www/.site.previous").is_dir(), "run {run}");
+        assert!(!www.join(".site.previous").exists());
+    }
+    assert_eq!(
+        crate::common::snapshot(&www),
+        crate::common::snapshot(&{
+            let fresh = root.join("fresh");
+            let out = crate::common::gongkai()
+                .args(["build", "--no-cache", "content", "-o"])
+                .arg(&fresh)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            fresh
+        }),
+        "the web root holds exactly what a fresh build writes"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

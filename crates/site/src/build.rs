@@ -85,6 +85,31 @@ fn overwrite_in_place(_: &Path, _: &[u8]) -> std::io::Result<bool> {
     Ok(false)
 }
 
+/// The path a chain of symbolic links at `path` ends in (`path` itself when
+/// it is not a link). A link to a folder that does not exist yet names where
+/// the first build goes.
+fn behind_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Ok(meta) if !meta.is_dir() => {
+                return Err(std::io::Error::other(
+                    "the output is a file, not a folder: name a folder (or a link to one)",
+                ));
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other("the output is a loop of symbolic links"))
+}
+
 /// Turns an I/O error on `path` into a build error naming it.
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_path_buf();
@@ -160,7 +185,13 @@ struct StagingState {
 }
 
 impl Staging {
+    /// Starts a build of `output`. When `output` is a symbolic link (a web
+    /// root pointed at the build, say), the folder it names is the one
+    /// updated and swapped, beside it: the link stays a link and always
+    /// names a complete generation.
     pub fn begin(output: &Path) -> Result<Staging, Error> {
+        let resolved = behind_links(output).map_err(io(output))?;
+        let output = resolved.as_path();
         let parent = output
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
