@@ -322,12 +322,22 @@ fn a_symlinked_output_is_swapped_behind_the_link() {
             .arg(&link)
             .output()
             .unwrap();
-        assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "run {run}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let meta = std::fs::symlink_metadata(&link).unwrap();
         assert!(meta.file_type().is_symlink(), "run {run}: the link was replaced");
         assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("www/site"));
-        assert!(www.join("2022/101/index.html").is_file(), "run {run}: the web root lacks the build");
-        assert!(!www.join("stale.html").exists(), "run {run}: a file of the old web root survived");
+        assert!(
+            www.join("2022/101/index.html").is_file(),
+            "run {run}: the web root lacks the build"
+        );
+        assert!(
+            !www.join("stale.html").exists(),
+            "run {run}: a file of the old web root survived"
+        );
         // The spare generation lives beside the web root, not inside it.
         assert!(root.join("www/.site.previous").is_dir(), "run {run}");
         assert!(!www.join(".site.previous").exists());
@@ -347,4 +357,52 @@ fn a_symlinked_output_is_swapped_behind_the_link() {
         "the web root holds exactly what a fresh build writes"
     );
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Templates run within a budget: a loop in an author's section is refused
+/// at its line, and a runaway loop in a site's portal template stops with an
+/// error naming the template. Neither publishes anything.
+#[test]
+fn templates_cannot_run_away() {
+    let root = temp("runaway");
+    let (_, diags, _) = site_with(&root, |d| {
+        std::fs::create_dir_all(d.join("sections")).unwrap();
+        std::fs::write(
+            d.join("sections/other.md"),
+            "其他事项。\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}{{ i }}{% endfor %}{% endfor %}\n",
+        )
+        .unwrap();
+    });
+    let text = diags.render_text();
+    assert!(
+        text.contains(
+            "sections/other.md:2:1: error[template]: section `other` cannot be rendered: `{% for %}` is not allowed"
+        ),
+        "{text}"
+    );
+
+    let site = temp("runaway-portal");
+    copy_dir(Path::new("content"), &site.join("content"), false);
+    let theme = site.join("themes/default/portal");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("year.html"),
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let out = crate::common::gongkai()
+        .current_dir(&site)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("year.html"), "{stderr}");
+    assert!(
+        stderr.contains("go past the 100000 elements a page may use in all"),
+        "{stderr}"
+    );
+    assert!(!site.join("output").exists(), "a failed build published");
+    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&site);
 }

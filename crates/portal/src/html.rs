@@ -203,7 +203,11 @@ fn push_markdown(html: &mut String, markdown_with_markers: &str, facts: &Facts, 
         Event::Html(_) | Event::InlineHtml(_) => None,
         Event::Start(Tag::Link { ref dest_url, .. }) | Event::Start(Tag::Image { ref dest_url, .. }) => {
             let image = matches!(event, Event::Start(Tag::Image { .. }));
-            let safe = if image { is_relative(dest_url) } else { safe_link(dest_url) };
+            let safe = if image {
+                is_relative(dest_url)
+            } else {
+                safe_link(dest_url)
+            };
             kept.push(safe);
             safe.then_some(event)
         }

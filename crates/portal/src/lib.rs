@@ -10,6 +10,7 @@
 //! a site overrides any file with its own copy in
 //! `<site>/themes/default/portal/`, as zola and mdBook allow.
 
+mod budget;
 pub mod charts;
 pub mod downloads;
 pub mod html;
@@ -91,6 +92,7 @@ impl Portal {
         let theme = config.theme.join("portal");
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html"]);
+        tera.register_function("range", budget::range);
         for (name, builtin) in TEMPLATES {
             let source = theme_file(&theme, name, builtin)?;
             tera.add_raw_template(name, &source)
@@ -127,11 +129,11 @@ impl Portal {
         context.insert("page_url", url);
         // Straight into bytes: `render` would check the whole page is UTF-8
         // again (it is: templates and context are strings).
-        let mut page = Vec::new();
+        let mut page = budget::Page::start();
         self.tera
             .render_to(name, &context, &mut page)
             .map_err(|e| template_error(e.to_string()))?;
-        Ok(page)
+        Ok(page.into_bytes())
     }
 
     /// A department-year's page and downloads.
