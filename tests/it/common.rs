@@ -203,7 +203,7 @@ pub fn check_snapshot(actual: &str, expected: &Path) -> Result<(), String> {
         expected.display()
     );
     assert
-        .try_eq(Some(&expected.display()), snapbox::Data::text(actual), expected_data)
+        .try_eq(Some(&"this run"), snapbox::Data::text(actual), expected_data)
         .map_err(|e| format!("{e}\n{hint}"))?;
     // snapbox folds CRLF into LF: the bytes must be the same too.
     let on_disk = std::fs::read(expected).map_err(|e| format!("{}: {e}", expected.display()))?;
