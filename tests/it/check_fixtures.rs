@@ -1,10 +1,12 @@
 //! Fixture folders: each `tests/fixtures/check/<case>/content/` is a small
 //! site with one class of bad input; `expected.txt` next to it holds the exact
 //! `Diagnostics::render_text()` output of checking it (rule, severity,
-//! message, file, line, column, source line and caret).
+//! message, file, line, column, source line and caret), compared as a
+//! snapbox snapshot.
 //!
-//! Run with `GONGKAI_BLESS=1` to (re)write `expected.txt` from the actual
-//! output — then read every changed file before committing it.
+//! A mismatch fails. `SNAPSHOTS=overwrite` rewrites `expected.txt` from the
+//! actual output (and creates it for a new case) — then read every changed
+//! file with `git diff` before committing it (docs/testing.md).
 
 use gongkai_model::diag::Diagnostics;
 use std::fmt::Write as _;
@@ -63,41 +65,6 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// A line diff (longest common subsequence): `-` expected only, `+` actual only.
-fn diff(expected: &str, actual: &str) -> String {
-    let a: Vec<&str> = expected.lines().collect();
-    let b: Vec<&str> = actual.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = String::new();
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            let _ = writeln!(out, "  {}", a[i]);
-            i += 1;
-            j += 1;
-        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            let _ = writeln!(out, "- {}", a[i]);
-            i += 1;
-        } else {
-            let _ = writeln!(out, "+ {}", b[j]);
-            j += 1;
-        }
-    }
-    if a == b {
-        out.push_str("(the lines are equal: the texts differ in line endings or the final newline)\n");
-    }
-    out
-}
-
 #[test]
 fn check_fixtures() {
     // Paths in messages are relative to the working directory, which cargo
@@ -108,7 +75,6 @@ fn check_fixtures() {
         root.canonicalize().ok(),
         "run from the crate root so diagnostic paths match expected.txt"
     );
-    let bless = std::env::var("GONGKAI_BLESS").is_ok_and(|v| v == "1");
     let cases = cases();
     assert!(!cases.is_empty(), "no fixture cases under {FIXTURES}");
 
@@ -127,44 +93,21 @@ fn check_fixtures() {
         }
         let outcome = run_case(&content);
 
-        if bless {
-            std::fs::write(&expected_path, &outcome.text)
-                .unwrap_or_else(|e| panic!("cannot write {}: {e}", expected_path.display()));
-            eprintln!("[{name}] blessed {}", expected_path.display());
+        if let Err(diff) = crate::common::check_snapshot(&outcome.text, &expected_path) {
+            eprintln!(
+                "[{name}] render_text() differs from {}:\n{diff}",
+                expected_path.display()
+            );
+            failures.push(name);
             continue;
         }
-
-        let expected = match std::fs::read_to_string(&expected_path) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!(
-                    "[{name}] cannot read {}: {e}\n(run with GONGKAI_BLESS=1 to create it)\n--- actual ---\n{}",
-                    expected_path.display(),
-                    outcome.text
-                );
-                failures.push(name);
-                continue;
-            }
-        };
-        let mut failed = false;
-        if outcome.text != expected {
-            eprintln!(
-                "[{name}] render_text() differs from {} (- expected, + actual):\n{}",
-                expected_path.display(),
-                diff(&expected, &outcome.text)
-            );
-            failed = true;
-        }
-        let expects_errors = expected.contains(": error[");
+        let expects_errors = outcome.text.contains(": error[");
         if outcome.has_errors != expects_errors {
             eprintln!(
                 "[{name}] has_errors() is {}, but expected.txt {} `: error[`",
                 outcome.has_errors,
                 if expects_errors { "contains" } else { "does not contain" }
             );
-            failed = true;
-        }
-        if failed {
             failures.push(name);
         }
     }

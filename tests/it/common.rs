@@ -171,3 +171,57 @@ pub fn document_files(checked: &[gongkai_render::Checked]) -> Vec<gongkai_render
         .flat_map(|c| gongkai_render::document_files(c).expect("document"))
         .collect()
 }
+
+/// What a snapshot assertion does on a mismatch, from `SNAPSHOTS`: unset or
+/// `verify`, fail (the default, and the only choice under CI); `overwrite`,
+/// rewrite the expected file for the developer to review with `git diff`
+/// (see docs/testing.md). Any other value is refused, so that no setting can
+/// turn a mismatch into a pass.
+fn snapshot_action() -> snapbox::assert::Action {
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    match std::env::var("SNAPSHOTS").as_deref() {
+        Err(std::env::VarError::NotPresent) | Ok("" | "verify") => snapbox::assert::Action::Verify,
+        Ok("overwrite") if ci => panic!("SNAPSHOTS=overwrite with CI set: expected files are never rewritten in CI"),
+        Ok("overwrite") => snapbox::assert::Action::Overwrite,
+        Ok(other) => panic!("SNAPSHOTS={other}: only `verify` (the default) and `overwrite` are accepted"),
+        Err(e) => panic!("SNAPSHOTS: {e}"),
+    }
+}
+
+/// Compares `actual` with the expected file at `expected` (a path relative
+/// to the crate root), exactly: no wildcards, no path or line-ending
+/// normalisation. On a mismatch, the line diff; with `SNAPSHOTS=overwrite`
+/// the file is rewritten instead (and created if missing).
+pub fn check_snapshot(actual: &str, expected: &Path) -> Result<(), String> {
+    let action = snapshot_action();
+    // `raw()`: `[..]` and `...` in an expected file are text, not wildcards.
+    let expected_data = snapbox::Data::read_from(expected, None).raw();
+    let assert = snapbox::Assert::new().action(action).normalize_paths(false);
+    let hint = format!(
+        "To accept the new output: SNAPSHOTS=overwrite cargo test --workspace, then review `git diff {}` \
+         (docs/testing.md).",
+        expected.display()
+    );
+    assert
+        .try_eq(Some(&"this run"), snapbox::Data::text(actual), expected_data)
+        .map_err(|e| format!("{e}\n{hint}"))?;
+    // snapbox folds CRLF into LF: the bytes must be the same too.
+    let on_disk = std::fs::read(expected).map_err(|e| format!("{}: {e}", expected.display()))?;
+    if on_disk != actual.as_bytes() && action == snapbox::assert::Action::Overwrite {
+        std::fs::write(expected, actual).map_err(|e| format!("{}: {e}", expected.display()))?;
+    } else if on_disk != actual.as_bytes() {
+        return Err(format!(
+            "{}: the lines are equal, but the line endings differ\n{hint}",
+            expected.display()
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_snapshot`], panicking on a mismatch.
+#[track_caller]
+pub fn assert_snapshot(actual: &str, expected: &Path) {
+    if let Err(e) = check_snapshot(actual, expected) {
+        panic!("{e}");
+    }
+}

@@ -199,25 +199,12 @@ fn narrative_figures_of_the_reference_appear_in_their_sections() {
     }
 }
 
+/// The whole 2022 document against `tests/snapshots/disclosure-2022-101.md`
+/// (a snapbox snapshot: `SNAPSHOTS=overwrite` rewrites it, see
+/// docs/testing.md; the .docx writer's unit tests read the same file).
 #[test]
 fn whole_document_snapshot() {
-    let markdown = markdown_2022();
-    let path = Path::new("tests/snapshots/disclosure-2022-101.md");
-    if std::env::var_os("GONGKAI_BLESS").is_some() {
-        std::fs::write(path, &markdown).expect("write snapshot");
-    }
-    let expected = std::fs::read_to_string(path).expect("snapshot exists (GONGKAI_BLESS=1 writes it)");
-    if expected != markdown {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(markdown.lines())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .take(5)
-            .map(|(i, (a, b))| format!("line {}:\n- {a}\n+ {b}", i + 1))
-            .collect();
-        panic!("document differs from the snapshot:\n{}", diff.join("\n"));
-    }
+    crate::common::assert_snapshot(&markdown_2022(), Path::new("tests/snapshots/disclosure-2022-101.md"));
 }
 
 #[test]
