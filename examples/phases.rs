@@ -61,7 +61,7 @@ fn main() {
         let t = Instant::now();
         let _ = gongkai_portal::downloads::model_json(&c);
         add("model.json", t);
-        let years = gongkai_portal::years_of([&c.disclosure.unit]);
+        let years = gongkai_portal::years_of([&c.disclosure.unit.identity()]);
         let t = Instant::now();
         let _ = portal.department(&c, &years, true);
         add("portal page + downloads (incl. xlsx/csv/json again)", t);

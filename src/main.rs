@@ -65,6 +65,9 @@ enum Command {
         /// Province, e.g. 河北省.
         #[arg(long)]
         province: Option<String>,
+        /// 区划代码 of the locality, e.g. 130208 (needed when a site holds several localities).
+        #[arg(long)]
+        region: Option<String>,
         /// The content folder.
         #[arg(long, default_value = "content")]
         content: PathBuf,
@@ -170,6 +173,7 @@ fn main() -> ExitCode {
             level,
             locality,
             province,
+            region,
             content,
             force,
         } => new_department(
@@ -180,6 +184,7 @@ fn main() -> ExitCode {
                 level,
                 province,
                 locality,
+                region,
             },
             &content,
             force,
@@ -384,7 +389,9 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     let from = checked.disclosure.unit.year;
     let to = to.unwrap_or(from + 1);
     let target = content;
-    let out = target.join(to.to_string()).join(&checked.disclosure.unit.code);
+    let mut identity = checked.disclosure.unit.identity();
+    identity.year = to;
+    let out = target.join(identity.path());
     let result = gongkai_site::author::rollover(&checked, to)
         .and_then(|files| gongkai_site::author::write_files(&out, &files, force));
     match result {
@@ -514,10 +521,7 @@ fn diff(old: &str, new: &str, content: &std::path::Path, write_corrections: bool
             return ExitCode::FAILURE;
         }
         for c in &b.checked {
-            let label = format!(
-                "{}年 {}{}",
-                c.disclosure.unit.year, c.disclosure.unit.code, c.disclosure.unit.name
-            );
+            let label = gongkai_site::diff::unit_label(c);
             let mine: Vec<&gongkai_site::diff::Change> = figures
                 .iter()
                 .copied()

@@ -45,6 +45,7 @@ fn education() -> NewDepartment {
         level: "市级".into(),
         province: Some("河北省".into()),
         locality: "张家口市".into(),
+        region: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod docx;
 mod downloads;
 mod fast_yaml;
 mod hardening;
+mod identity;
 mod import;
 mod import_formats;
 mod portal;

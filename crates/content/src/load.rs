@@ -19,6 +19,7 @@ use gongkai_model::amount::{AmountUnit, parse_amount, parse_percent};
 use gongkai_model::codes::{CodeLists, Kind, SiteCodes};
 use gongkai_model::diag::{Diagnostics, Loc, display_path};
 use gongkai_model::disclosure::*;
+use gongkai_model::identity::{Phase, Scope, is_region_code};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -151,6 +152,15 @@ impl Files<'_> {
                 .map(|bytes| parse_yaml::<T>(Arc::from(Path::new(name)), bytes, diags)),
         }
     }
+}
+
+/// The unit of a department-year folder, read on its own and quietly (its
+/// findings are reported when the folder is loaded): what a site needs to
+/// know of a folder before loading it, such as its identity.
+pub fn peek_unit(dir: &Path) -> Option<Unit> {
+    let mut quiet = Diagnostics::new();
+    let (raw, file) = read_yaml::<schema::UnitFile>(&dir.join("unit.yaml"), &mut quiet)?;
+    FileCtx::new(file, AmountUnit::Wan, None).unit(&raw, &mut quiet)
 }
 
 /// Loads one department-year folder.
@@ -843,6 +853,86 @@ impl<'a> FileCtx<'a> {
                 )
                 .help = Some(format!("one of {}", LEVELS.join(" / ")));
         }
+        let region = raw.region.as_ref().map(|r| self.text(r)).and_then(|region| {
+            if is_region_code(&region.value) {
+                return Some(region.value);
+            }
+            diags
+                .error(
+                    "unit-region",
+                    region.loc.clone(),
+                    format!("`{}` is not a 区划代码", region.value),
+                )
+                .help = Some(
+                "six digits, e.g. region: \"130208\" (唐山市丰润区); leave `region` out on a site of one locality"
+                    .into(),
+            );
+            None
+        });
+        let phase = match raw.phase.as_ref().map(|p| self.text(p)) {
+            None => Phase::Budget,
+            Some(label) => Phase::from_label(&label.value).unwrap_or_else(|| {
+                diags
+                    .error(
+                        "unit-phase",
+                        label.loc.clone(),
+                        format!("unknown phase `{}`", label.value),
+                    )
+                    .help = Some("`phase: 预算` (the budget, the default) or `phase: 决算` (final accounts)".into());
+                Phase::Budget
+            }),
+        };
+        let unit_code = raw.unit_code.as_ref().map(|c| self.text(c));
+        let scope = match raw.scope.as_ref().map(|s| self.text(s)) {
+            None => Scope::Department,
+            Some(label) if label.value == "部门" => Scope::Department,
+            Some(label) if label.value == "单位" => match &unit_code {
+                Some(c) if !c.value.is_empty() && c.value.chars().all(|ch| ch.is_ascii_alphanumeric()) => {
+                    Scope::Unit(c.value.clone())
+                }
+                Some(c) => {
+                    diags
+                        .error(
+                            "unit-code",
+                            c.loc.clone(),
+                            format!("unit code `{}` must be letters and digits only", c.value),
+                        )
+                        .help = Some("write the unit's code as published, e.g. unit_code: \"101001\"".into());
+                    Scope::Department
+                }
+                None => {
+                    diags
+                        .error(
+                            "unit-code",
+                            label.loc.clone(),
+                            "a 单位 budget needs the unit's code: add `unit_code`",
+                        )
+                        .help =
+                        Some("e.g. unit_code: \"101001\" (本级) — it names the unit's folder and web address".into());
+                    Scope::Department
+                }
+            },
+            Some(label) => {
+                diags
+                    .error(
+                        "unit-scope",
+                        label.loc.clone(),
+                        format!("unknown scope `{}`", label.value),
+                    )
+                    .help = Some(
+                    "`scope: 部门` (the department, consolidated; the default) or `scope: 单位` with `unit_code`"
+                        .into(),
+                );
+                Scope::Department
+            }
+        };
+        if let (Some(c), Scope::Department) = (&unit_code, &scope) {
+            diags.warning(
+                "unit-code",
+                c.loc.clone(),
+                "`unit_code` is ignored: this is a 部门 budget (add `scope: 单位` if it is one unit's)",
+            );
+        }
         Some(Unit {
             code: code.value,
             name: self.text(&raw.name).value,
@@ -850,6 +940,9 @@ impl<'a> FileCtx<'a> {
             province: raw.province.as_ref().map(|p| self.text(p).value),
             locality: self.text(&raw.locality).value,
             year: year?,
+            region,
+            phase,
+            scope,
             amount_unit,
             loc: Loc::file_start(&self.file),
         })

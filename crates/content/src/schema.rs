@@ -37,6 +37,15 @@ pub struct UnitFile {
     pub locality: Text,
     /// Budget year, e.g. 2022.
     pub year: Text,
+    /// 区划代码 of the locality, six digits, e.g. `130208` (丰润区). Optional for
+    /// a site of one locality; a site of several needs it to tell their 101s apart.
+    pub region: Option<Text>,
+    /// 预算 (default) or 决算.
+    pub phase: Option<Text>,
+    /// 部门 (default: the department, consolidated) or 单位 (one unit's budget).
+    pub scope: Option<Text>,
+    /// The unit's code, when `scope` is 单位 (e.g. `101001`).
+    pub unit_code: Option<Text>,
     /// Default unit of amounts for every file of this folder: 万元 (default) or 元.
     pub amount_unit: Option<Text>,
     /// Year of the classification list to check codes against (default: `year`).

@@ -65,6 +65,16 @@ pub fn unit(u: &Unit) -> String {
     }
     let _ = writeln!(out, "locality: {}", quote(&u.locality));
     let _ = writeln!(out, "year: {}                # 预算年度", u.year);
+    if let Some(region) = &u.region {
+        let _ = writeln!(out, "region: {}          # 区划代码", quote(region));
+    }
+    if u.phase != gongkai_model::identity::Phase::Budget {
+        let _ = writeln!(out, "phase: {}               # 预算 / 决算", u.phase.label());
+    }
+    if let gongkai_model::identity::Scope::Unit(unit_code) = &u.scope {
+        let _ = writeln!(out, "scope: 单位               # 部门（汇总）/ 单位");
+        let _ = writeln!(out, "unit_code: {}", quote(unit_code));
+    }
     let _ = writeln!(
         out,
         "amount_unit: {}       # 金额单位：万元（两位小数）或 元",

@@ -8,6 +8,7 @@
 use crate::amount::{Amount, AmountUnit};
 use crate::codes::CodeLists;
 use crate::diag::Loc;
+use crate::identity::{Identity, Phase, Scope};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
@@ -87,9 +88,28 @@ pub struct Unit {
     pub province: Option<String>,
     pub locality: String,
     pub year: u16,
+    /// 区划代码 of the locality, when given.
+    pub region: Option<String>,
+    /// 预算 or 决算.
+    pub phase: Phase,
+    /// The department, or one of its units.
+    pub scope: Scope,
     pub amount_unit: AmountUnit,
     /// Where `unit.yaml` is, for findings about the disclosure as a whole.
     pub loc: Loc,
+}
+
+impl Unit {
+    /// Which document this is: year, phase, division, department, scope.
+    pub fn identity(&self) -> Identity {
+        Identity {
+            year: self.year,
+            phase: self.phase,
+            region: self.region.clone(),
+            code: self.code.clone(),
+            scope: self.scope.clone(),
+        }
+    }
 }
 
 /// 资金来源: where the money spent under a function code comes from.

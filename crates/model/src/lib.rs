@@ -8,6 +8,7 @@
 //! - [`span`]: a value of a content file with the position it was typed at;
 //! - [`table`]: the nine tables as rows of exact figures;
 //! - [`disclosure`]: the validated model of one department-year;
+//! - [`identity`]: who published which document (division, department, year, phase, scope);
 //! - [`par`]: the order-keeping parallel map every stage runs on.
 //!
 //! Nothing here reads a content folder or writes output; the crates of the
@@ -19,6 +20,7 @@ pub mod codes;
 pub mod config;
 pub mod diag;
 pub mod disclosure;
+pub mod identity;
 pub mod par;
 pub mod span;
 pub mod table;

@@ -151,6 +151,14 @@ struct UnitJson<'a> {
     province: Option<&'a str>,
     locality: &'a str,
     year: u16,
+    /// 区划代码, when the content gives it.
+    region: Option<&'a str>,
+    /// 预算 or 决算.
+    phase: &'static str,
+    /// 部门 or 单位.
+    scope: &'static str,
+    /// The unit's code when `scope` is 单位.
+    unit_code: Option<&'a str>,
     /// The unit of every amount in this file: always 万元.
     amount_unit: &'static str,
     /// The unit the content was entered in (万元 or 元).
@@ -429,6 +437,13 @@ pub fn model_json(c: &Checked) -> String {
             province: u.province.as_deref(),
             locality: &u.locality,
             year: u.year,
+            region: u.region.as_deref(),
+            phase: u.phase.label(),
+            scope: u.scope.label(),
+            unit_code: match &u.scope {
+                gongkai_model::identity::Scope::Unit(code) => Some(code),
+                gongkai_model::identity::Scope::Department => None,
+            },
             amount_unit: "万元",
             entered_in: u.amount_unit.label(),
         },
@@ -809,14 +824,28 @@ const KEY_FIGURES: [(&str, &str, &str, &str); 8] = [
 
 /// The descriptive columns of `key-figures.csv`: name, type, Chinese title,
 /// English description.
-const KEY_COLUMNS: [(&str, &str, &str, &str); 5] = [
+const KEY_COLUMNS: [(&str, &str, &str, &str); 9] = [
     ("year", "year", "预算年度", "Budget year"),
+    ("phase", "string", "预算/决算", "预算 (budget) or 决算 (final accounts)"),
+    (
+        "region",
+        "string",
+        "区划代码",
+        "Administrative division code (six digits; empty when the site does not give it)",
+    ),
     (
         "code",
         "string",
         "部门编码",
         "Department code (text: keeps leading zeros)",
     ),
+    (
+        "scope",
+        "string",
+        "部门/单位",
+        "部门 (the department, consolidated) or 单位 (one unit)",
+    ),
+    ("unit_code", "string", "单位编码", "The unit's code when scope is 单位"),
     ("name", "string", "部门名称", "Department name"),
     ("level", "string", "级次", "Level of government (省级, 市级, 县级 …)"),
     ("locality", "string", "地区", "Locality"),
@@ -929,11 +958,19 @@ pub fn open_data(summaries: &[super::Summary]) -> Vec<OutputFile> {
         .iter()
         .filter(|s| KEY_FIGURES.iter().any(|(_, fact, _, _)| s.figure(fact).is_some()))
         .collect();
-    rows.sort_by(|a, b| (a.year, &a.code).cmp(&(b.year, &b.code)));
+    rows.sort_by(|a, b| a.identity.cmp(&b.identity));
     for u in rows {
+        let id = &u.identity;
         let mut record = vec![
             u.year.to_string(),
+            id.phase.label().to_string(),
+            id.region.clone().unwrap_or_default(),
             u.code.clone(),
+            id.scope.label().to_string(),
+            match &id.scope {
+                gongkai_model::identity::Scope::Unit(code) => code.clone(),
+                gongkai_model::identity::Scope::Department => String::new(),
+            },
             u.name.clone(),
             u.level.clone(),
             u.locality.clone(),

@@ -19,6 +19,7 @@ pub mod search;
 use charts::{Bar, BarChart};
 use gongkai_derive::facts::Facts;
 use gongkai_model::config::SiteConfig;
+use gongkai_model::identity::{Identity, Series};
 use gongkai_model::table::{Table, TableId};
 use gongkai_render::Checked;
 use gongkai_render::output::OutputFile;
@@ -160,7 +161,7 @@ impl Portal {
         let mut files = self.statics.clone();
         let mut years: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
         for s in summaries {
-            years.entry(s.year).or_default().push(s);
+            years.entry(s.identity.year).or_default().push(s);
         }
         for (year, list) in &years {
             let ctx = serde_json::json!({
@@ -186,22 +187,23 @@ impl Portal {
         });
         // Each department's summaries, in the order given (one pass: a
         // province keeps tens of thousands of departments over several years).
-        let mut by_code: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
+        let mut by_series: BTreeMap<Series, Vec<&Summary>> = BTreeMap::new();
         for s in summaries {
-            by_code.entry(s.code.as_str()).or_default().push(s);
+            by_series.entry(s.identity.series()).or_default().push(s);
         }
-        let compared: Vec<(&String, &Vec<&Summary>)> = years_of
+        let compared: Vec<(&Series, &Vec<&Summary>)> = years_of
             .iter()
             .filter(|(_, years)| years.len() >= 2)
-            .filter_map(|(code, _)| Some((code, by_code.get(code.as_str())?)))
+            .filter_map(|(series, _)| Some((series, by_series.get(series)?)))
             .filter(|(_, list)| list.len() >= 2)
             .collect();
         // One comparison page per department publishing two years or more,
         // rendered on every core.
-        files.extend(gongkai_model::par::map(&compared, &|_, _| {}, |(code, list)| {
+        files.extend(gongkai_model::par::map(&compared, &|_, _| {}, |(series, list)| {
+            let url = format!("departments/{}/", series.slashed());
             Ok::<_, PortalError>(OutputFile {
-                path: PathBuf::from("departments").join(code).join("index.html"),
-                bytes: self.render("compare.html", &format!("departments/{code}/"), &compare_page(list))?,
+                path: PathBuf::from("departments").join(series.path()).join("index.html"),
+                bytes: self.render("compare.html", &url, &compare_page(series, list))?,
             })
         })?);
         files.extend(downloads::open_data(summaries));
@@ -209,19 +211,14 @@ impl Portal {
     }
 }
 
-/// The years each department code publishes.
-pub type YearsOf = BTreeMap<String, Vec<u16>>;
+/// The years each department (each [`Series`]) publishes.
+pub type YearsOf = BTreeMap<Series, Vec<u16>>;
 
-/// Years per department code of a set of department-years.
-pub fn years_of<'a>(units: impl IntoIterator<Item = &'a gongkai_model::disclosure::Unit>) -> YearsOf {
-    years_of_pairs(units.into_iter().map(|u| (u.code.clone(), u.year)))
-}
-
-/// Years per department code, from (code, year) pairs.
-pub fn years_of_pairs(pairs: impl IntoIterator<Item = (String, u16)>) -> YearsOf {
+/// Years per department of a set of department-years.
+pub fn years_of<'a>(identities: impl IntoIterator<Item = &'a Identity>) -> YearsOf {
     let mut map: YearsOf = BTreeMap::new();
-    for (code, year) in pairs {
-        map.entry(code).or_default().push(year);
+    for identity in identities {
+        map.entry(identity.series()).or_default().push(identity.year);
     }
     for years in map.values_mut() {
         years.sort_unstable();
@@ -278,6 +275,8 @@ pub struct Summary {
     pub level: String,
     pub locality: String,
     pub province: Option<String>,
+    /// Which document it is (year, phase, division, department, scope).
+    pub identity: Identity,
     /// Fact id → the figure as tables print it (see [`SITE_FIGURES`]).
     pub figures: BTreeMap<String, String>,
     /// How many projects the department-year lists.
@@ -304,6 +303,7 @@ impl Summary {
         Summary {
             year: u.year,
             code: u.code.clone(),
+            identity: u.identity(),
             name: u.name.clone(),
             level: u.level.clone(),
             locality: u.locality.clone(),
@@ -323,9 +323,25 @@ impl Summary {
     }
 }
 
-/// `<year>/<code>`: the permalink folder of a department-year.
+/// The permalink folder of a department-year (see [`Identity::path`]).
 pub fn department_dir(c: &Checked) -> PathBuf {
-    PathBuf::from(c.disclosure.unit.year.to_string()).join(&c.disclosure.unit.code)
+    c.output_dir()
+}
+
+/// The way up from a page in `folder` to the site root: `../` per level.
+fn root_of(folder: &str) -> String {
+    "../".repeat(folder.split('/').filter(|s| !s.is_empty()).count())
+}
+
+/// What a department-year is called in titles: `2022年部门预算`,
+/// `2026年单位预算`, `2023年部门决算`.
+fn document_kind(identity: &Identity) -> String {
+    format!(
+        "{}年{}{}",
+        identity.year,
+        identity.scope.label(),
+        identity.phase.label()
+    )
 }
 
 /// Departments of a list grouped by locality and level, for index pages.
@@ -343,7 +359,7 @@ fn groups(list: &[&Summary], prefix: &str) -> Vec<serde_json::Value> {
                 "code": u.code,
                 "name": u.name,
                 "year": u.year,
-                "href": format!("{prefix}{}/{}/", u.year, u.code),
+                "href": format!("{prefix}{}/", u.identity.slashed()),
                 "total": total,
             }));
     }
@@ -420,19 +436,22 @@ fn department_page(c: &Checked, years_of: &YearsOf) -> Result<serde_json::Value,
         );
         html::narrative(part_two, &c.facts, &tables)
     });
+    let identity = u.identity();
+    let series = identity.series();
+    let root = root_of(&identity.slashed());
     let others: Vec<serde_json::Value> = years_of
-        .get(u.code.as_str())
+        .get(&series)
         .into_iter()
         .flatten()
         .filter(|y| **y != u.year)
-        .map(|y| serde_json::json!({ "year": y, "href": format!("../../{y}/{}/", u.code) }))
+        .map(|y| serde_json::json!({ "year": y, "href": format!("{root}{y}/{}/", series.slashed()) }))
         .collect();
     let compare =
-        (years_of.get(u.code.as_str()).map_or(0, Vec::len) > 1).then(|| format!("../../departments/{}/", u.code));
+        (years_of.get(&series).map_or(0, Vec::len) > 1).then(|| format!("{root}departments/{}/", series.slashed()));
     let downloads: Vec<serde_json::Value> = download_links(c);
     Ok(serde_json::json!({
-        "root": "../../",
-        "title": format!("{}{}年部门预算", u.name, u.year),
+        "root": root,
+        "title": format!("{}{}", u.name, document_kind(&identity)),
         "unit": { "code": u.code, "name": u.name, "level": u.level, "locality": u.locality, "province": u.province },
         "year": u.year,
         "headlines": headlines,
@@ -594,8 +613,9 @@ fn department_charts(c: &Checked) -> Vec<String> {
 }
 
 /// Key figures of a department across its years.
-fn compare_page(list: &[&Summary]) -> serde_json::Value {
+fn compare_page(series: &Series, list: &[&Summary]) -> serde_json::Value {
     let first = list[0];
+    let root = root_of(&format!("departments/{}", series.slashed()));
     let rows: Vec<serde_json::Value> = [
         ("total", "收支总计"),
         ("expenditure.basic", "基本支出"),
@@ -616,12 +636,12 @@ fn compare_page(list: &[&Summary]) -> serde_json::Value {
         .iter()
         .map(|s| {
             let y = s.year;
-            serde_json::json!({ "year": y, "href": format!("../../{y}/{}/", first.code), "projects": s.projects })
+            serde_json::json!({ "year": y, "href": format!("{root}{}/", s.identity.slashed()), "projects": s.projects })
         })
         .collect();
     serde_json::json!({
-        "root": "../../",
-        "title": format!("{}历年部门预算", first.name),
+        "root": root,
+        "title": format!("{}历年{}{}", first.name, series.scope.label(), series.phase.label()),
         "unit": { "code": first.code, "name": first.name },
         "years": years,
         "rows": rows,

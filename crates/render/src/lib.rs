@@ -34,9 +34,10 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The folder of this department-year inside the output: `<year>/<code>/`.
+    /// The folder of this department-year inside the output: its permalink
+    /// (see [`Identity::path`](gongkai_model::identity::Identity::path)).
     pub fn output_dir(&self) -> PathBuf {
-        PathBuf::from(self.disclosure.unit.year.to_string()).join(&self.disclosure.unit.code)
+        self.disclosure.unit.identity().path()
     }
 }
 

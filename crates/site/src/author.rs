@@ -54,6 +54,23 @@ pub struct NewDepartment {
     pub level: String,
     pub province: Option<String>,
     pub locality: String,
+    /// 区划代码 of the locality, when the site holds several.
+    pub region: Option<String>,
+}
+
+impl NewDepartment {
+    /// Where its folder goes below the content folder:
+    /// `<year>/[<region>/]<code>`, as its web address.
+    pub fn folder(&self) -> std::path::PathBuf {
+        gongkai_model::identity::Identity {
+            year: self.year,
+            phase: gongkai_model::identity::Phase::Budget,
+            region: self.region.clone(),
+            code: self.code.clone(),
+            scope: gongkai_model::identity::Scope::Department,
+        }
+        .path()
+    }
 }
 
 /// The files of a blank department-year, every field explained in Chinese.
@@ -62,6 +79,13 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
         return Err(AuthorError::Invalid(format!(
             "department code `{}` must be letters and digits",
             n.code
+        )));
+    }
+    if let Some(region) = &n.region
+        && !gongkai_model::identity::is_region_code(region)
+    {
+        return Err(AuthorError::Invalid(format!(
+            "`{region}` is not a 区划代码 (six digits, e.g. 130208)"
         )));
     }
     let q = emit::quote;
@@ -73,6 +97,7 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
          {province}\
          locality: {locality}      # 所在地区\n\
          year: {year}              # 预算年度\n\
+         {region}\
          amount_unit: 万元         # 金额单位：万元（最多两位小数）或 元\n",
         code = q(&n.code),
         name = q(&n.name),
@@ -84,6 +109,11 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
             .unwrap_or_default(),
         locality = q(&n.locality),
         year = n.year,
+        region = n
+            .region
+            .as_deref()
+            .map(|r| format!("region: {}          # 区划代码（同一网站收录多个地区时必填）\n", q(r)))
+            .unwrap_or_default(),
     );
     let files = vec![
         ("unit.yaml".to_string(), unit),

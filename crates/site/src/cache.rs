@@ -31,6 +31,7 @@
 
 use gongkai_model::config::SiteConfig;
 use gongkai_model::diag::{Diagnostic, Diagnostics, Loc, Severity};
+use gongkai_model::identity::Identity;
 use gongkai_portal::Summary;
 use gongkai_portal::search::index::{self, State as SearchState};
 use gongkai_render::output::{BuiltFile, content_hash};
@@ -41,7 +42,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped whenever the record layout or its meaning changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// How long before a run a file must have been modified for its time stamp
 /// to vouch for its content next time (2 s: the coarsest common granularity).
@@ -113,8 +114,8 @@ pub struct Built {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record {
     inputs: Vec<Input>,
-    /// Department code and year, from `unit.yaml`, when it reads.
-    pub unit: Option<(String, u16)>,
+    /// Which department-year the folder is, from `unit.yaml`, when it reads.
+    pub unit: Option<Identity>,
     findings: Vec<Finding>,
     pub summary: Option<Summary>,
     /// Its search entry's url and hash (the entry itself is in the index).
@@ -127,7 +128,7 @@ pub struct Record {
 
 impl Record {
     /// A record of a run over `dir` with these inputs.
-    pub fn new(dir: &Path, inputs: &Inputs, unit: Option<(String, u16)>, diags: &Diagnostics) -> Record {
+    pub fn new(dir: &Path, inputs: &Inputs, unit: Option<Identity>, diags: &Diagnostics) -> Record {
         let findings = diags
             .iter()
             .map(|d| {

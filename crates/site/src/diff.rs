@@ -91,15 +91,13 @@ impl fmt::Display for Change {
     }
 }
 
-fn key(c: &Checked) -> (u16, String) {
-    (c.disclosure.unit.year, c.disclosure.unit.code.clone())
+fn key(c: &Checked) -> gongkai_model::identity::Identity {
+    c.disclosure.unit.identity()
 }
 
-fn unit_label(c: &Checked) -> String {
-    format!(
-        "{}年 {}{}",
-        c.disclosure.unit.year, c.disclosure.unit.code, c.disclosure.unit.name
-    )
+/// How a change names its department-year: `2022年 101张家口市…`.
+pub fn unit_label(c: &Checked) -> String {
+    format!("{}{}", c.disclosure.unit.identity(), c.disclosure.unit.name)
 }
 
 /// The differences between two checked and built sites.

@@ -18,6 +18,7 @@ use gongkai_derive::{derive, facts, prose};
 use gongkai_model::codes::SiteCodes;
 use gongkai_model::config::SiteConfig;
 use gongkai_model::diag::{self, Diagnostics, Severity};
+use gongkai_model::identity::Identity;
 use gongkai_model::par;
 use gongkai_portal::{self as portal, Portal, YearsOf};
 use gongkai_render::Checked;
@@ -39,6 +40,8 @@ struct Done {
     reused: bool,
     /// The checked department-year, when the run keeps them.
     checked: Option<Checked>,
+    /// Which department-year it is, when its unit.yaml reads.
+    identity: Option<Identity>,
 }
 
 /// Which outputs a build writes.
@@ -196,6 +199,7 @@ pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags
         );
         return None;
     }
+    folder_names(dir, &disclosure.unit, diags);
     let derived = derive::derive(&disclosure, diags);
     gongkai_derive::check::check(&disclosure, &derived, diags);
     prose::check_literals(&disclosure, diags);
@@ -210,6 +214,51 @@ pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags
         facts,
         document,
     })
+}
+
+/// A folder whose name disagrees with its unit.yaml (`2022/101 - 副本`, or
+/// `2022/101` holding `year: 2023`) is most often a copy or a slip: a
+/// warning says so. The folder's own name should be the department's (or
+/// unit's) code, and a year among its two parents the year.
+fn folder_names(dir: &Path, unit: &gongkai_model::disclosure::Unit, diags: &mut Diagnostics) {
+    let name = |p: Option<&Path>| p.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+    let Some(own) = name(Some(dir)) else { return };
+    let code = match &unit.scope {
+        gongkai_model::identity::Scope::Department => &unit.code,
+        gongkai_model::identity::Scope::Unit(unit_code) => unit_code,
+    };
+    if &own != code {
+        diags
+            .warning(
+                "folder-name",
+                unit.loc.clone(),
+                format!("the folder is named `{own}` but unit.yaml says code {code}: is it a copy of another folder?"),
+            )
+            .help = Some(format!(
+            "name the folder `{code}`, or correct `code` in its unit.yaml; a copy that is not meant to be published must leave the content folder"
+        ));
+    }
+    for parent in [dir.parent(), dir.parent().and_then(Path::parent)] {
+        let Some(year) = name(parent)
+            .and_then(|n| n.parse::<u16>().ok())
+            .filter(|y| (1990..=2100).contains(y))
+        else {
+            continue;
+        };
+        if year != unit.year {
+            diags
+                .warning(
+                    "folder-name",
+                    unit.loc.clone(),
+                    format!("the folder is under `{year}` but unit.yaml says year {}", unit.year),
+                )
+                .help = Some(format!(
+                "correct `year` in unit.yaml, or move the folder under `{}`",
+                unit.year
+            ));
+        }
+        break;
+    }
 }
 
 /// Where the files of a run go while it runs.
@@ -304,7 +353,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         let recorded = previous.is_some();
         let unit = match previous {
             Some(record) => record.unit.clone(),
-            None if units_needed => peek_unit(dir).map(|u| (u.code, u.year)),
+            None if units_needed => load::peek_unit(dir).map(|u| u.identity()),
             None => None,
         };
         Scanned {
@@ -317,7 +366,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     .into_iter()
     .unzip();
     timer.lap("find and fingerprint folders");
-    let years_of: YearsOf = portal::years_of_pairs(scanned.iter().filter_map(|s| s.unit.clone()));
+    let years_of: YearsOf = portal::years_of(scanned.iter().filter_map(|s| s.unit.as_ref()));
     let writer = match options.target {
         Target::Check => None,
         Target::Folder(out) => Some(Writer::Folder(Staging::begin(out)?)),
@@ -368,7 +417,11 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     };
     let mut summaries = Vec::new();
     let mut searches = Vec::new();
-    for (done, dir) in done.into_iter().zip(&dirs) {
+    let mut claimed: BTreeMap<Identity, Vec<&PathBuf>> = BTreeMap::new();
+    for ((done, dir), scanned) in done.into_iter().zip(&dirs).zip(&scanned) {
+        if let Some(identity) = done.identity.clone().or_else(|| scanned.unit.clone()) {
+            claimed.entry(identity).or_default().push(dir);
+        }
         report.diags.extend(done.diags);
         report.reused += usize::from(done.reused);
         summaries.extend(done.summary);
@@ -377,6 +430,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
             searches.push((dir, key, done.search));
         }
     }
+    duplicates(&claimed, &mut report.diags);
     let finish = |report: &mut Report, cache: Cache| {
         if let Err(reason) = cache.save() {
             report.diags.warning(
@@ -427,6 +481,34 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     writer.commit(&mut report)?;
     timer.lap("commit (swap in)");
     Ok(report)
+}
+
+/// Two folders claiming one department-year (a Windows copy `101 - 副本`, a
+/// mistyped `year:`) is an error at each one's unit.yaml naming the others:
+/// otherwise the folder that sorts last would be published, silently.
+fn duplicates(claimed: &BTreeMap<Identity, Vec<&PathBuf>>, diags: &mut Diagnostics) {
+    for (identity, dirs) in claimed.iter().filter(|(_, dirs)| dirs.len() > 1) {
+        for dir in dirs {
+            let others: Vec<String> = dirs
+                .iter()
+                .filter(|d| d != &dir)
+                .map(|d| format!("`{}`", diag::display_path(d).display()))
+                .collect();
+            let file: std::sync::Arc<Path> = std::sync::Arc::from(diag::display_path(&dir.join("unit.yaml")).as_path());
+            diags
+                .error(
+                    "identity-duplicate",
+                    diag::Loc::file_start(&file),
+                    format!(
+                        "{identity} is also published by {}: two folders cannot publish one department-year",
+                        others.join(", ")
+                    ),
+                )
+                .help = Some(
+                "remove the copy, or correct `year`, `code`, `region`, `phase` or `scope` in the unit.yaml of the folder that is not this department-year".into(),
+            );
+        }
+    }
 }
 
 /// The site's search index, patched from the last build's: only the files
@@ -548,9 +630,9 @@ struct Scanned {
     /// The cache holds a record of these inputs (the folder is likely not
     /// loaded at all).
     recorded: bool,
-    /// Code and year, when `unit.yaml` reads (`None` also when a check
-    /// without cache has no use for it).
-    unit: Option<(String, u16)>,
+    /// Which department-year it is, when `unit.yaml` reads (`None` also
+    /// when a check without cache has no use for it yet).
+    unit: Option<Identity>,
 }
 
 /// What every department-year of a run shares.
@@ -574,8 +656,8 @@ struct Context<'a> {
 /// worked out and recorded.
 fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<Done, Error> {
     let building = cx.portal.is_some() && cx.writer.is_some();
-    let built_key = scanned.unit.as_ref().map(|(code, _)| {
-        let years = cx.years_of.get(code).map_or(&[][..], Vec::as_slice);
+    let built_key = scanned.unit.as_ref().map(|identity| {
+        let years = cx.years_of.get(&identity.series()).map_or(&[][..], Vec::as_slice);
         cache::built_key(cx.outputs.documents, cx.outputs.downloads, years)
     });
     if let Some(inputs) = &scanned.inputs
@@ -601,6 +683,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
                 search_key: record.search.clone(),
                 reused: true,
                 checked: None,
+                identity: record.unit.clone(),
             });
         }
     }
@@ -616,23 +699,6 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
     Ok(done)
 }
 
-/// The unit of a department-year folder, read on its own (no findings).
-fn peek_unit(dir: &Path) -> Option<gongkai_model::disclosure::Unit> {
-    let mut quiet = Diagnostics::new();
-    let (raw, file) = load::read_yaml::<gongkai_content::schema::UnitFile>(&dir.join("unit.yaml"), &mut quiet)?;
-    let year: u16 = raw.year.value.trim().parse().ok()?;
-    Some(gongkai_model::disclosure::Unit {
-        code: raw.code.value.trim().to_string(),
-        name: raw.name.value.trim().to_string(),
-        level: raw.level.value.trim().to_string(),
-        province: raw.province.map(|p| p.value.trim().to_string()),
-        locality: raw.locality.value.trim().to_string(),
-        year,
-        amount_unit: gongkai_model::amount::AmountUnit::Wan,
-        loc: diag::Loc::file_start(&file),
-    })
-}
-
 /// One department-year through [`check_department`], its files written
 /// when building (and which: `None` when none), its summary and search
 /// entry worked out when the site pages need them.
@@ -646,10 +712,12 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>)
         search_key: None,
         reused: false,
         checked: None,
+        identity: None,
     };
     let Some(checked) = checked else {
         return Ok((done, None));
     };
+    done.identity = Some(checked.disclosure.unit.identity());
     let mut built = None;
     if let (Some(portal), Some(writer)) = (cx.portal, cx.writer)
         && !done.diags.has_errors()
