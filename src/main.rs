@@ -303,6 +303,18 @@ fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_
         0 => String::new(),
         n => format!(", {n} unchanged since the last build"),
     };
+    if !report.gone.is_empty() {
+        eprintln!(
+            "{} department-year{} published by the last build {} no longer in the content, and {} pages are removed:",
+            report.gone.len(),
+            if report.gone.len() == 1 { "" } else { "s" },
+            if report.gone.len() == 1 { "is" } else { "are" },
+            if report.gone.len() == 1 { "its" } else { "their" },
+        );
+        for (path, name) in &report.gone {
+            eprintln!("  - {path}/ {name}");
+        }
+    }
     eprintln!(
         "built {} department-year{}{reused} into {}: {} files written, {} unchanged ({})",
         report.found,

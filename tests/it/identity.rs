@@ -152,3 +152,26 @@ fn phase_scope_and_region_are_checked_and_name_the_address() {
     assert!(html.contains("2022年单位决算"), "the title names the scope and phase");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_department_year_gone_since_the_last_build_is_named() {
+    let root = temp("identity-gone");
+    copy_dir(Path::new("content"), &root.join("content"), false);
+    let (ok, text) = run(&root, &["build"]);
+    assert!(ok, "{text}");
+    assert!(!text.contains("no longer in the content"), "{text}");
+    std::fs::remove_dir_all(root.join("content/2026/101")).unwrap();
+    let (ok, text) = run(&root, &["build"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(
+            "1 department-year published by the last build is no longer in the content, and its pages are removed:\n  - 2026/101/ 张家口市人民代表大会常务委员会办公室"
+        ),
+        "{text}"
+    );
+    assert!(!root.join("output/2026/101/index.html").exists());
+    // Said once: the build after that has nothing to report.
+    let (ok, text) = run(&root, &["build"]);
+    assert!(ok && !text.contains("no longer in the content"), "{text}");
+    let _ = std::fs::remove_dir_all(&root);
+}

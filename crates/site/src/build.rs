@@ -12,6 +12,10 @@ use std::sync::Mutex;
 /// build can tell what changed.
 const MANIFEST: &str = ".gongkai-manifest";
 
+/// The list of a build's department-years (`address<TAB>name` per line), so
+/// the next build can name those that are gone.
+pub const PUBLISHED: &str = ".gongkai-published";
+
 /// The lengths of regular files below `root` (`None`: missing or not a
 /// file), statted relative to their folder: one path lookup per folder
 /// rather than per file, which is most of the cost at 100,000 files.
@@ -253,6 +257,17 @@ impl Staging {
     fn published_holds(&self, key: &str, hash: u64, len: u64) -> bool {
         self.previous.get(key) == Some(&hash)
             && std::fs::metadata(self.output.join(key)).is_ok_and(|m| m.is_file() && m.len() == len)
+    }
+
+    /// The department-years the published output holds, as the last build
+    /// listed them in [`PUBLISHED`]: (address, name) pairs.
+    pub fn published_departments(&self) -> Vec<(String, String)> {
+        std::fs::read_to_string(self.output.join(PUBLISHED))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(path, name)| (path.to_string(), name.to_string()))
+            .collect()
     }
 
     /// The bytes of a published file, when the published manifest records it

@@ -155,6 +155,9 @@ pub struct Report {
     /// Every output file, sorted by path, for [`Target::Memory`] (empty when
     /// there is an error).
     pub files: Vec<OutputFile>,
+    /// Department-years the last build published that this one does not
+    /// (address, name), when building into a folder.
+    pub gone: Vec<(String, String)>,
 }
 
 /// What every department-year of a site shares: its configuration, the
@@ -418,8 +421,12 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     let mut summaries = Vec::new();
     let mut searches = Vec::new();
     let mut claimed: BTreeMap<Identity, Vec<&PathBuf>> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
     for ((done, dir), scanned) in done.into_iter().zip(&dirs).zip(&scanned) {
         if let Some(identity) = done.identity.clone().or_else(|| scanned.unit.clone()) {
+            if let Some(summary) = &done.summary {
+                names.insert(identity.slashed(), summary.name.clone());
+            }
             claimed.entry(identity).or_default().push(dir);
         }
         report.diags.extend(done.diags);
@@ -460,10 +467,23 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         entries: building,
         keep_checked: false,
     };
+    if let Writer::Folder(staging) = &writer {
+        report.gone = staging
+            .published_departments()
+            .into_iter()
+            .filter(|(path, _)| !names.contains_key(path))
+            .collect();
+    }
     let site = portal
         .site(&summaries, &years_of)
         .map_err(|e| Error::Portal(e.to_string()))
         .and_then(|mut files| {
+            // What this build publishes, for the next one to compare with.
+            let list: String = names.iter().map(|(path, name)| format!("{path}\t{name}\n")).collect();
+            files.push(OutputFile {
+                path: PathBuf::from(crate::build::PUBLISHED),
+                bytes: list.into_bytes(),
+            });
             timer.lap("site pages, open data");
             files.extend(search_index(&searches, &context, &writer)?);
             timer.lap("search index");
