@@ -323,7 +323,7 @@ fn project_budget(p: &Project) -> Amount {
 
 /// The cap of a money-valued indicator such as `≤35.77万元` or `≤3889元`, in 元;
 /// rates such as `≤430元/人/天` are not caps on the budget.
-pub fn money_cap(value: &str) -> Option<Decimal> {
+pub(crate) fn money_cap(value: &str) -> Option<Decimal> {
     let v = value.trim();
     let rest = v.strip_prefix('≤').or_else(|| v.strip_prefix("<="))?.trim();
     let (number, factor) = if let Some(n) = rest.strip_suffix("万元") {

@@ -45,37 +45,37 @@ impl Derived {
 #[derive(Clone, Debug, Default)]
 pub struct KeyFigures {
     /// 收入总计 (= 支出总计)
-    pub total: Option<Figure>,
+    pub(crate) total: Option<Figure>,
     /// 本年收入合计
-    pub revenue_this_year: Option<Figure>,
+    pub(crate) revenue_this_year: Option<Figure>,
     /// Revenue by source, over all codes.
     pub revenue_by_source: BTreeMap<Source, Figure>,
     /// 支出总表 合计 by type.
-    pub expenditure_by_type: BTreeMap<ExpType, Figure>,
+    pub(crate) expenditure_by_type: BTreeMap<ExpType, Figure>,
     /// 一般公共预算 basic expenditure (table 5 合计 基本支出).
-    pub general_basic: Option<Figure>,
+    pub(crate) general_basic: Option<Figure>,
     /// Table 6 合计: 合计, 人员经费, 公用经费.
-    pub basic_total: Option<Figure>,
-    pub personnel: Option<Figure>,
-    pub public: Option<Figure>,
+    pub(crate) basic_total: Option<Figure>,
+    pub(crate) personnel: Option<Figure>,
+    pub(crate) public: Option<Figure>,
     /// 三公: items, 小计 and 合计 over all funds.
-    pub sangong: BTreeMap<SangongItem, Figure>,
-    pub sangong_abroad: Option<Figure>,
-    pub sangong_car: Option<Figure>,
-    pub sangong_subtotal: Option<Figure>,
-    pub sangong_total: Option<Figure>,
+    pub(crate) sangong: BTreeMap<SangongItem, Figure>,
+    pub(crate) sangong_abroad: Option<Figure>,
+    pub(crate) sangong_car: Option<Figure>,
+    pub(crate) sangong_subtotal: Option<Figure>,
+    pub(crate) sangong_total: Option<Figure>,
     /// Project expenditure by function code (支出总表, all sources).
-    pub project_by_code: BTreeMap<String, Figure>,
+    pub(crate) project_by_code: BTreeMap<String, Figure>,
     /// Economic-code figures of table 6 (合计 column), for 三公 cross-checks.
-    pub economic_by_code: BTreeMap<String, Figure>,
+    pub(crate) economic_by_code: BTreeMap<String, Figure>,
     /// 政府采购: 合计, goods (A), works (B), services (C), small-firm share.
-    pub procurement_total: Option<Figure>,
-    pub procurement_goods: Option<Figure>,
-    pub procurement_works: Option<Figure>,
-    pub procurement_services: Option<Figure>,
-    pub procurement_small_firms: Option<Figure>,
+    pub(crate) procurement_total: Option<Figure>,
+    pub(crate) procurement_goods: Option<Figure>,
+    pub(crate) procurement_works: Option<Figure>,
+    pub(crate) procurement_services: Option<Figure>,
+    pub(crate) procurement_small_firms: Option<Figure>,
     /// 资产总额
-    pub assets_total: Option<Figure>,
+    pub(crate) assets_total: Option<Figure>,
 }
 
 /// Derives the tables of a disclosure, reporting declared totals that disagree.
@@ -995,11 +995,11 @@ fn sangong_table(d: &Disclosure, diags: &mut Diagnostics, key: &mut KeyFigures) 
 }
 
 /// The name procurement tables give routine public expenditure as a source.
-pub const ROUTINE_PROJECT: &str = "日常公用经费项目";
+pub(crate) const ROUTINE_PROJECT: &str = "日常公用经费项目";
 
 /// The budget a procurement line's source project has: the project's budget,
 /// or 公用经费 for routine expenditure.
-pub fn procurement_source_budget(d: &Disclosure, public: Option<Figure>, name: &str) -> Option<Amount> {
+pub(crate) fn procurement_source_budget(d: &Disclosure, public: Option<Figure>, name: &str) -> Option<Amount> {
     if name == ROUTINE_PROJECT || name == "日常公用经费" {
         return public.map(|f| f.amount);
     }

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 /// Where a fact shows in a table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CellRef {
+    /// The table.
     pub table: TableId,
     /// The row key (see [`gongkai_model::table::Row::key`]).
     pub row: String,
@@ -27,6 +28,7 @@ pub struct CellRef {
 /// A quotable figure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FactEntry {
+    /// The figure, exact, as the table shows it.
     pub figure: Figure,
     /// The table cell showing it, if any.
     pub cell: Option<CellRef>,
@@ -55,6 +57,7 @@ pub enum Style {
 }
 
 impl Style {
+    /// Every style, for the read-back's list of what a figure may look like.
     pub const ALL: [Style; 4] = [Style::Table, Style::Short, Style::AbsTable, Style::AbsShort];
 }
 
@@ -94,10 +97,12 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The fact with this id (`sangong.total`), when the department-year has it.
     pub fn get(&self, id: &str) -> Option<&FactEntry> {
         self.entries.get(id)
     }
 
+    /// Every fact, by id in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &FactEntry)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }

@@ -28,8 +28,9 @@ const REASON_WORDS: [&str; 6] = ["原因", "主要", "由于", "因为", "用于
 /// A typed amount found in text: byte range and the literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Literal {
-    pub start: usize,
-    pub end: usize,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// The literal as typed.
     pub text: String,
 }
 

@@ -10,7 +10,7 @@
 //! nine tables print each cell from its own figure in the table style (see
 //! `Builder::table`).
 
-use super::markers::{self, Placed};
+use super::markers;
 use super::narrative::{Narrator, TemplateError};
 use gongkai_derive::derive::{Derived, chinese_number};
 use gongkai_derive::facts::Facts;
@@ -27,26 +27,24 @@ pub struct Rendered {
     /// The same with every figure's marker kept, for renderers that link
     /// figures to their sources (the portal).
     pub marked: String,
-    /// Every figure printed, with its fact or cell id and position.
-    pub figures: Vec<Placed>,
     /// The rendered narrative sections (id → clean text), for prose checks.
     pub sections: Vec<(String, String)>,
 }
 
 /// The id a table cell's figure is marked with.
-pub fn cell_id(table: TableId, row: &str, column: usize) -> String {
+pub(crate) fn cell_id(table: TableId, row: &str, column: usize) -> String {
     format!("cell:{}:{row}:{column}", table.slug())
 }
 
 /// Escapes text for Markdown so it prints as typed.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_escaped(&mut out, text);
     out
 }
 
 /// Appends text to `out`, escaped as [`escape`] does.
-pub fn push_escaped(out: &mut String, text: &str) {
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
     if needs_no_escape(text) {
         out.push_str(text);
     } else {
@@ -155,13 +153,12 @@ pub fn render(
     Some(Rendered {
         marked: out,
         markdown: extracted.clean,
-        figures: extracted.figures,
         sections,
     })
 }
 
 /// The shown value of a marked id, and whether prose styles are allowed.
-pub fn resolve(id: &str, derived: &Derived, facts: &Facts) -> Option<(rust_decimal::Decimal, bool)> {
+pub(crate) fn resolve(id: &str, derived: &Derived, facts: &Facts) -> Option<(rust_decimal::Decimal, bool)> {
     if let Some(rest) = id.strip_prefix("cell:") {
         let mut parts = rest.rsplitn(2, ':');
         let column: usize = parts.next()?.parse().ok()?;

@@ -26,8 +26,11 @@ use std::path::PathBuf;
 /// what every output stage takes.
 #[derive(Debug)]
 pub struct Checked {
+    /// The model, as loaded.
     pub disclosure: Disclosure,
+    /// The nine tables and key figures.
     pub derived: Derived,
+    /// The figures narrative may quote.
     pub facts: Facts,
     /// The document, when it rendered and every figure read back correctly.
     pub document: Option<document::Rendered>,

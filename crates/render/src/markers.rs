@@ -16,12 +16,12 @@ const SEP: char = MARKER_CHARS[1];
 const END: char = MARKER_CHARS[2];
 
 /// Wraps a figure's text with its id.
-pub fn mark(id: &str, text: &str) -> String {
+pub(crate) fn mark(id: &str, text: &str) -> String {
     format!("{START}{id}{SEP}{text}{END}")
 }
 
 /// Splits a string that is exactly one marked figure.
-pub fn parse_marked(s: &str) -> Option<(&str, &str)> {
+pub(crate) fn parse_marked(s: &str) -> Option<(&str, &str)> {
     let inner = s.strip_prefix(START)?.strip_suffix(END)?;
     let (id, text) = inner.split_once(SEP)?;
     (!id.contains([START, SEP, END]) && !text.contains([START, SEP, END])).then_some((id, text))
@@ -35,7 +35,9 @@ pub fn contains_marker_chars(s: &str) -> bool {
 /// A figure found in rendered text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Placed {
+    /// The fact or cell id it was marked with.
     pub id: String,
+    /// The figure's text as printed.
     pub text: String,
     /// Byte offset of the figure in the clean text.
     pub offset: usize,
@@ -44,7 +46,9 @@ pub struct Placed {
 /// Clean text and the figures placed in it.
 #[derive(Clone, Debug, Default)]
 pub struct Extracted {
+    /// The text without markers.
     pub clean: String,
+    /// Every figure it prints, in order.
     pub figures: Vec<Placed>,
 }
 
@@ -52,7 +56,7 @@ pub struct Extracted {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a figure marker is broken near `{context}`: a template split or nested a figure")]
 pub struct MarkerError {
-    pub context: String,
+    pub(crate) context: String,
 }
 
 /// Strips the markers, recording each figure's position.
@@ -97,17 +101,17 @@ pub fn extract(marked: &str) -> Result<Extracted, MarkerError> {
 
 /// A figure that does not read back as its fact.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub id: String,
     /// What went wrong, in words.
-    pub problem: String,
+    pub(crate) problem: String,
     pub offset: usize,
 }
 
 /// Reads every figure back out of the clean text and checks it: `resolve`
 /// gives the shown 万元 value of an id and whether prose styles are allowed
 /// (table cells print only in the table style).
-pub fn verify(extracted: &Extracted, resolve: &dyn Fn(&str) -> Option<(Decimal, bool)>) -> Vec<Mismatch> {
+pub(crate) fn verify(extracted: &Extracted, resolve: &dyn Fn(&str) -> Option<(Decimal, bool)>) -> Vec<Mismatch> {
     let mut bad = Vec::new();
     for f in &extracted.figures {
         let printed = extracted

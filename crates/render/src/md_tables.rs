@@ -23,15 +23,20 @@ use pulldown_cmark::Alignment;
 /// A table of plain cells: header, alignments, body rows.
 #[derive(Debug, PartialEq)]
 pub struct Plain<'a> {
+    /// The header row's cells.
     pub header: Vec<&'a str>,
+    /// Each column's alignment, from the delimiter row.
     pub aligns: Vec<Alignment>,
+    /// The body rows' cells.
     pub rows: Vec<Vec<&'a str>>,
 }
 
 /// A stretch of the document: Markdown text, or a plain table.
 #[derive(Debug, PartialEq)]
 pub enum Piece<'a> {
+    /// Markdown text, for pulldown-cmark.
     Text(&'a str),
+    /// A table of plain cells.
     Table(Plain<'a>),
 }
 
@@ -111,7 +116,7 @@ const fn byte_set(bytes: &[u8]) -> [bool; 256] {
 }
 
 /// The block as a plain table, when it is one (see the module docs).
-pub fn plain_table(block: &str) -> Option<Plain<'_>> {
+pub(crate) fn plain_table(block: &str) -> Option<Plain<'_>> {
     let mut lines = block.split('\n');
     let header = cells(lines.next()?)?;
     let delimiter = cells(lines.next()?)?;

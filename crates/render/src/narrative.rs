@@ -28,17 +28,6 @@ use crate::markers::{mark, parse_marked};
 use std::path::Path;
 use tera::{Context, Kwargs, State, Tera, TeraResult};
 
-/// The sections with a template, in document order, and their file names.
-pub const SECTIONS: [&str; 7] = [
-    "income",
-    "expenditure",
-    "change",
-    "running-costs",
-    "sangong",
-    "procurement",
-    "assets",
-];
-
 /// The default templates, compiled in.
 const DEFAULTS: [(&str, &str); 7] = [
     ("income", include_str!("../../../themes/default/document/income.md")),
@@ -61,7 +50,7 @@ const DEFAULTS: [(&str, &str); 7] = [
 
 /// The most a section's rendered text may hold (a page of prose is a few
 /// kilobytes).
-pub const MAX_SECTION_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_SECTION_BYTES: usize = 256 * 1024;
 
 /// The tags a document template may use.
 const ALLOWED_TAGS: [&str; 6] = ["if", "elif", "else", "endif", "raw", "endraw"];
@@ -132,13 +121,13 @@ impl Capped {
 #[derive(Debug, thiserror::Error)]
 #[error("template `{name}`: {message}")]
 pub struct TemplateError {
-    pub name: String,
-    pub message: String,
+    pub(crate) name: String,
+    pub(crate) message: String,
 }
 
 impl TemplateError {
     /// Line and column in the template, when Tera gave them (`… (at name:L:C)`).
-    pub fn position(&self) -> Option<(u32, u32)> {
+    pub(crate) fn position(&self) -> Option<(u32, u32)> {
         let at = self.message.rsplit_once("(at ")?.1.strip_suffix(')')?;
         let mut parts = at.rsplitn(3, ':');
         let column = parts.next()?.parse().ok()?;
@@ -233,7 +222,7 @@ impl Narrator {
     }
 
     /// Renders an author's Markdown (a `sections/<id>.md` override).
-    pub fn render_author(&self, name: &str, source: &str, context: &Context) -> Result<String, TemplateError> {
+    pub(crate) fn render_author(&self, name: &str, source: &str, context: &Context) -> Result<String, TemplateError> {
         check_tags(name, source)?;
         let mut out = Capped(Vec::new());
         self.tera

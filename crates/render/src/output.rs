@@ -7,7 +7,9 @@ use std::path::PathBuf;
 /// A file to write, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Where it goes, relative to the output folder.
     pub path: PathBuf,
+    /// What it holds.
     pub bytes: Vec<u8>,
 }
 
@@ -15,8 +17,11 @@ pub struct OutputFile {
 /// (with `/`), content hash, length.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuiltFile {
+    /// Relative to the output folder, with `/`.
     pub path: String,
+    /// Its [`content_hash`].
     pub hash: u64,
+    /// Its length in bytes.
     pub len: u64,
 }
 
