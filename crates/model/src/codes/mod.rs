@@ -4,12 +4,18 @@
 //! format, editions and sources). A disclosure of year Y uses, per kind, the
 //! edition with the greatest year ≤ Y (the oldest edition when none is that
 //! old). A site may extend or rename codes with
-//! `content/codes/{function,economic,lei}.tsv`.
+//! `content/codes/{function,economic,lei}.tsv`. What a code given in a
+//! disclosure is judged to be (listed, renamed, missing from the list, or
+//! unknown) is worked out in [`verdict`].
+
+pub mod verdict;
 
 use crate::diag::{Diagnostics, Loc};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
+
+pub use verdict::Verdict;
 
 /// Which classification a code belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +182,8 @@ fn pick_since(lists: &[(u16, &'static str)], year: u16) -> Option<(u16, &'static
     lists.iter().rev().find(|(y, _)| *y <= year).copied()
 }
 
-/// Every built-in edition of a kind, oldest first, parsed once.
+/// Every built-in edition of a kind, oldest first, parsed once: what
+/// [`Verdict`] searches for a name a code had in another edition.
 pub fn editions(kind: Kind) -> &'static [CodeList] {
     static FUNCTION: OnceLock<Vec<CodeList>> = OnceLock::new();
     static ECONOMIC: OnceLock<Vec<CodeList>> = OnceLock::new();
@@ -490,5 +497,109 @@ mod tests {
         assert_eq!(lines[29], ("234", "抗疫特别国债安排的支出"));
         assert_eq!(CodeLists::builtin(2017).lei.codes().count(), 28);
         assert_eq!(CodeLists::builtin(2019).lei.codes().count(), 29);
+    }
+
+    #[test]
+    fn renames_are_found_both_ways() {
+        let y2022 = CodeLists::builtin(2022);
+        assert_eq!(
+            y2022.judge(Kind::Function, "210", Some("医疗卫生与计划生育支出")),
+            Verdict::Renamed {
+                expected: "卫生健康支出".into(),
+                year: 2019,
+                older: true
+            }
+        );
+        assert_eq!(
+            y2022.judge(Kind::Function, "207", Some("文化体育与传媒支出")),
+            Verdict::Renamed {
+                expected: "文化旅游体育与传媒支出".into(),
+                year: 2019,
+                older: true
+            }
+        );
+        let y2017 = CodeLists::builtin(2017);
+        assert_eq!(
+            y2017.judge(Kind::Function, "210", Some("卫生健康支出")),
+            Verdict::Renamed {
+                expected: "医疗卫生与计划生育支出".into(),
+                year: 2019,
+                older: false
+            }
+        );
+        // 扶贫 became 巩固脱贫衔接乡村振兴 in the 2022 edition.
+        assert_eq!(
+            CodeLists::builtin(2021).judge(Kind::Function, "21305", Some("巩固脱贫衔接乡村振兴")),
+            Verdict::Renamed {
+                expected: "扶贫".into(),
+                year: 2022,
+                older: false
+            }
+        );
+        assert_eq!(
+            y2022.judge(Kind::Economic, "30307", Some("医疗费")),
+            Verdict::Renamed {
+                expected: "医疗费补助".into(),
+                year: 2018,
+                older: true
+            }
+        );
+        // A name no edition gives is only a different name.
+        assert_eq!(
+            y2022.judge(Kind::Function, "2010101", Some("行政运行费")),
+            Verdict::NameDiffers {
+                expected: "行政运行".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_code_missing_under_a_known_parent_is_not_unknown() {
+        let y2022 = CodeLists::builtin(2022);
+        assert_eq!(
+            y2022.judge(Kind::Function, "2013201", Some("行政运行")),
+            Verdict::Listed
+        );
+        assert_eq!(
+            y2022.judge(Kind::Function, "2013205", None),
+            Verdict::NotListed {
+                parent: "20132".into(),
+                parent_name: "组织事务".into()
+            }
+        );
+        assert_eq!(
+            y2022.judge(Kind::Function, "20139", None),
+            Verdict::NotListed {
+                parent: "201".into(),
+                parent_name: "一般公共服务支出".into()
+            }
+        );
+        assert_eq!(
+            y2022.judge(Kind::Economic, "30198", None),
+            Verdict::NotListed {
+                parent: "301".into(),
+                parent_name: "工资福利支出".into()
+            }
+        );
+        // A 项 under an unknown 款, a 款 under an unknown 类, an unknown 类.
+        assert_eq!(y2022.judge(Kind::Function, "2013905", None), Verdict::Unknown);
+        assert_eq!(y2022.judge(Kind::Function, "29901", None), Verdict::Unknown);
+        assert_eq!(y2022.judge(Kind::Function, "299", None), Verdict::Unknown);
+        assert_eq!(
+            CodeLists::builtin(2017).judge(Kind::Economic, "50101", None),
+            Verdict::Unknown
+        );
+    }
+
+    #[test]
+    fn names_differing_in_parenthesis_width_are_the_same() {
+        assert!(verdict::same_name("维修(护)费", "维修（护）费"));
+        assert!(verdict::same_name("中医（民族）医院", "中医(民族)医院"));
+        assert!(!verdict::same_name("行政运行费", "行政运行"));
+        let y2022 = CodeLists::builtin(2022);
+        assert_eq!(
+            y2022.judge(Kind::Economic, "30213", Some("维修（护）费")),
+            Verdict::Listed
+        );
     }
 }
