@@ -754,8 +754,9 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    /// Checks a code's form and its presence in the year's list; warns when a
-    /// given name differs from the list's.
+    /// Checks a code's form, then judges it and its name against the year's
+    /// lists (see `gongkai_model::codes::verdict`): only a code whose parent
+    /// is unknown too is an error.
     fn code(
         &self,
         code: &Text,
@@ -778,41 +779,8 @@ impl<'a> FileCtx<'a> {
             return None;
         }
         let codes = self.codes?;
-        let list = codes.list(kind);
-        match list.name(value) {
-            None => {
-                diags
-                    .error(
-                        "code-unknown",
-                        located.loc.clone(),
-                        format!("{} `{value}` is not in the {} list", kind.label(), list.year),
-                    )
-                    .help = Some(format!(
-                    "check the code; if your locality uses it, add `{value}<TAB>name` to content/codes/{}.tsv",
-                    match kind {
-                        Kind::Function => "function",
-                        Kind::Economic => "economic",
-                    }
-                ));
-            }
-            Some(expected) => {
-                if let Some(name) = name
-                    && name.value != expected
-                {
-                    diags
-                        .warning(
-                            "code-name",
-                            name.loc.clone(),
-                            format!(
-                                "name of {value} is `{}`, but the {} list names it `{expected}`",
-                                name.value, list.year
-                            ),
-                        )
-                        .help = Some(format!(
-                        "write `{expected}`, or rename the code in content/codes/ if your locality uses another name"
-                    ));
-                }
-            }
+        if let Some(finding) = codes.check(kind, value, &located.loc, name.map(|n| (n.value.as_str(), &n.loc))) {
+            diags.push(finding);
         }
         Some(located)
     }

@@ -12,7 +12,7 @@
 //! | 7 projects | `project-sum`, `project-code-sum`, `project-budget`, `project-cap`, `spending-plan` |
 //! | 8 procurement | `procurement-amount`, `procurement-total`, `procurement-small-firms`, `procurement-project` |
 //! | 9 assets | `asset-total`, `asset-purchase`, `asset-office` |
-//! | 10 codes and names | `code-unknown`, `code-name`, `code-format` (load) |
+//! | 10 codes and names | `code-unknown` (error), `code-not-in-list`, `code-name`, `code-renamed` (warnings), `code-format` (load) |
 
 use crate::derive::Derived;
 use gongkai_model::amount::{Agreement, Amount, compare, format_difference, format_wan, to_wan};
