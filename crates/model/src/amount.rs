@@ -47,7 +47,7 @@ impl AmountUnit {
 }
 
 /// Most decimals an amount may be typed with, in either unit.
-pub const MAX_DECIMALS: u32 = 2;
+pub(crate) const MAX_DECIMALS: u32 = 2;
 
 /// An exact amount with its precision radius, both in 元.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -95,13 +95,13 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// The first line: `path:line:col: severity[rule]: message`.
-    pub fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         format!(
             "{}:{}:{}: {}[{}]: {}",
             self.loc.file.display(),
@@ -192,7 +192,7 @@ impl Diagnostics {
     }
 
     /// The findings ordered by file, line, column, then severity and rule.
-    pub fn sorted(&self) -> Vec<&Diagnostic> {
+    pub(crate) fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by(|a, b| (&a.loc, a.severity, a.rule, &a.message).cmp(&(&b.loc, b.severity, b.rule, &b.message)));
         items.dedup_by(|a, b| a == b);

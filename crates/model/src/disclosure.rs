@@ -44,7 +44,7 @@ pub struct Located<T> {
 pub type Fact = Located<Amount>;
 
 /// Sum of optional facts (an empty cell is zero).
-pub fn sum_facts<'a>(facts: impl IntoIterator<Item = &'a Option<Fact>>) -> Amount {
+pub(crate) fn sum_facts<'a>(facts: impl IntoIterator<Item = &'a Option<Fact>>) -> Amount {
     facts.into_iter().flatten().map(|f| f.value).sum()
 }
 
@@ -307,16 +307,6 @@ pub struct EconomicRow {
 #[derive(Clone, Debug, Default)]
 pub struct FundFacts(pub [Option<Fact>; 3]);
 
-impl FundFacts {
-    pub fn get(&self, fund: Fund) -> &Option<Fact> {
-        &self.0[fund as usize]
-    }
-
-    pub fn total(&self) -> Amount {
-        sum_facts(&self.0)
-    }
-}
-
 /// The 三公 items (leaves of table 9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SangongItem {
@@ -413,17 +403,6 @@ pub struct Procurement {
     pub lines: Vec<ProcurementLine>,
     pub loc: Loc,
 }
-
-/// The fund columns of a procurement line.
-pub const PROCUREMENT_FUNDS: [&str; 7] = [
-    "一般公共预算拨款",
-    "基金预算拨款",
-    "国有资本经营预算拨款",
-    "财政专户核拨",
-    "单位资金",
-    "财政拨款结转",
-    "非财政拨款结转结余",
-];
 
 #[derive(Clone, Debug)]
 pub struct ProcurementLine {

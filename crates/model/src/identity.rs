@@ -26,7 +26,7 @@ pub enum Phase {
 
 impl Phase {
     /// The labels unit.yaml accepts, with the phase each names.
-    pub const LABELS: [(&'static str, Phase); 2] = [("预算", Phase::Budget), ("决算", Phase::FinalAccounts)];
+    pub(crate) const LABELS: [(&'static str, Phase); 2] = [("预算", Phase::Budget), ("决算", Phase::FinalAccounts)];
 
     /// 预算 or 决算.
     pub fn label(self) -> &'static str {

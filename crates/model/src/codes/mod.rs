@@ -8,14 +8,12 @@
 //! disclosure is judged to be (listed, renamed, missing from the list, or
 //! unknown) is worked out in [`verdict`].
 
-pub mod verdict;
+pub(crate) mod verdict;
 
 use crate::diag::{Diagnostics, Loc};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-
-pub use verdict::Verdict;
 
 /// Which classification a code belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +41,7 @@ impl Kind {
     }
 
     /// The site file that extends this kind's list, under `content/codes/`.
-    pub fn site_file(self) -> &'static str {
+    pub(crate) fn site_file(self) -> &'static str {
         match self {
             Kind::Function => "function.tsv",
             Kind::Economic => "economic.tsv",
@@ -51,7 +49,7 @@ impl Kind {
     }
 
     /// The code's parent: a 项's 款, a 款's 类; none for a 类.
-    pub fn parent(self, code: &str) -> Option<&str> {
+    pub(crate) fn parent(self, code: &str) -> Option<&str> {
         match code.len() {
             7 if self == Kind::Function => code.get(..5),
             5 => code.get(..3),
@@ -89,7 +87,7 @@ pub struct CodeList {
     /// The year of the built-in list it starts from.
     pub year: u16,
     /// The last year that edition is in force, when a newer one follows.
-    pub until: Option<u16>,
+    pub(crate) until: Option<u16>,
     names: BTreeMap<String, String>,
     order: Vec<String>,
 }
@@ -124,7 +122,7 @@ impl CodeList {
 
     /// The years the list is in force, as messages name it: `2016–2018`, or
     /// `2022` for the newest edition or one in force a single year.
-    pub fn span(&self) -> String {
+    pub(crate) fn span(&self) -> String {
         match self.until {
             Some(until) if until > self.year => format!("{}–{until}", self.year),
             _ => self.year.to_string(),
@@ -184,7 +182,7 @@ fn pick_since(lists: &[(u16, &'static str)], year: u16) -> Option<(u16, &'static
 
 /// Every built-in edition of a kind, oldest first, parsed once: what
 /// [`Verdict`] searches for a name a code had in another edition.
-pub fn editions(kind: Kind) -> &'static [CodeList] {
+pub(crate) fn editions(kind: Kind) -> &'static [CodeList] {
     static FUNCTION: OnceLock<Vec<CodeList>> = OnceLock::new();
     static ECONOMIC: OnceLock<Vec<CodeList>> = OnceLock::new();
     match kind {
@@ -230,15 +228,6 @@ pub struct CodeLists {
 }
 
 impl CodeLists {
-    /// No lists at all (for summaries that no longer check codes).
-    pub fn empty() -> Self {
-        CodeLists {
-            function: CodeList::default(),
-            economic: CodeList::default(),
-            lei: CodeList::default(),
-        }
-    }
-
     /// The built-in lists for budget year `year`, parsed once per list year
     /// and shared by every disclosure that uses them.
     pub fn builtin(year: u16) -> Arc<Self> {
@@ -281,7 +270,7 @@ impl CodeLists {
         lists
     }
 
-    pub fn list(&self, kind: Kind) -> &CodeList {
+    pub(crate) fn list(&self, kind: Kind) -> &CodeList {
         match kind {
             Kind::Function => &self.function,
             Kind::Economic => &self.economic,
@@ -290,7 +279,7 @@ impl CodeLists {
 
     /// Applies a site's own lists from `<content>/codes/`: new codes are
     /// added, known codes take the site's name.
-    pub fn apply_site(&mut self, site: &SiteCodes) {
+    pub(crate) fn apply_site(&mut self, site: &SiteCodes) {
         for (code, name) in &site.function {
             self.function.insert(code, name);
         }
@@ -374,6 +363,7 @@ impl SiteCodes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use verdict::Verdict;
 
     /// Every built-in file with its kind: (file label, kind, text).
     fn all_files() -> Vec<(String, Option<Kind>, &'static str)> {

@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Loc, Severity};
 
 /// What the lists say of one code and the name given with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// In the list, with the given name (or none given).
     Listed,
     /// In the list under another name, which no edition gives it.
@@ -45,7 +45,7 @@ pub enum Verdict {
 /// Two names are the same when they differ only in the width of their
 /// parentheses or in spaces: disclosures print `维修(护)费` and `维修（护）费`
 /// alike.
-pub fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
             '（' => '(',
@@ -59,7 +59,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
 impl CodeLists {
     /// Judges a code of `kind` (already of a valid form) and the name given
     /// with it against the lists in force.
-    pub fn judge(&self, kind: Kind, code: &str, name: Option<&str>) -> Verdict {
+    pub(crate) fn judge(&self, kind: Kind, code: &str, name: Option<&str>) -> Verdict {
         let list = self.list(kind);
         match list.name(code) {
             Some(expected) => match name {
