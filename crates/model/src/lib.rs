@@ -9,6 +9,8 @@
 //! - [`table`]: the nine tables as rows of exact figures;
 //! - [`disclosure`]: the validated model of one department-year;
 //! - [`identity`]: who published which document (division, department, year, phase, scope);
+//! - [`regions`]: the national list of 区划代码 down to the county level, and
+//!   finding the division a published text names;
 //! - [`par`]: the order-keeping parallel map every stage runs on.
 //!
 //! Nothing here reads a content folder or writes output; the crates of the
@@ -22,5 +24,6 @@ pub mod diag;
 pub mod disclosure;
 pub mod identity;
 pub mod par;
+pub mod regions;
 pub mod span;
 pub mod table;
