@@ -175,3 +175,26 @@ fn a_department_year_gone_since_the_last_build_is_named() {
     assert!(ok && !text.contains("no longer in the content"), "{text}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_region_that_is_not_the_locality_is_a_warning() {
+    let root = temp("identity-region-locality");
+    let content = root.join("content");
+    department(&content, "2022/130208/101", set_region("130208", "平乡县"));
+    department(&content, "2022/139999/101", set_region("139999", "丰润区"));
+    department(&content, "2022/130532/101", set_region("130532", "平乡县"));
+    let (ok, text) = run(&root, &["check"]);
+    assert!(ok, "warnings only: {text}");
+    assert!(
+        text.contains("content/2022/130208/101/unit.yaml:8:9: warning[unit-region]: region 130208 is 河北省唐山市丰润区, but locality `平乡县` is 河北省邢台市平乡县 (130532)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "content/2022/139999/101/unit.yaml:8:9: warning[unit-region]: `139999` is not in the list of 区划代码"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("warning[unit-region]").count(), 2, "{text}");
+    let _ = std::fs::remove_dir_all(&root);
+}

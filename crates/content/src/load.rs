@@ -154,6 +154,48 @@ impl Files<'_> {
     }
 }
 
+/// A 区划代码 the list does not know, or one that names another division
+/// than `locality`, is a warning (a digit slipped, or a copied unit.yaml).
+fn region_agrees(region: &Located<String>, locality: &str, diags: &mut Diagnostics) {
+    use gongkai_model::regions;
+    let Some(division) = regions::division(&region.value) else {
+        diags
+            .warning(
+                "unit-region",
+                region.loc.clone(),
+                format!(
+                    "`{}` is not in the list of 区划代码 ({})",
+                    region.value,
+                    regions::EDITION
+                ),
+            )
+            .help = Some("check the digits against the 民政部 list; a code retired before 2019 is not in it".into());
+        return;
+    };
+    if locality.is_empty() || regions::agrees(&region.value, locality) {
+        return;
+    }
+    if let regions::Match::Found(named) = regions::find(locality) {
+        diags
+            .warning(
+                "unit-region",
+                region.loc.clone(),
+                format!(
+                    "region {} is {}, but locality `{locality}` is {} ({})",
+                    region.value,
+                    division.full_name(),
+                    named.full_name(),
+                    named.code()
+                ),
+            )
+            .help = Some(format!(
+            "if this is {}, write region: \"{}\"; otherwise correct `locality`",
+            named.full_name(),
+            named.code()
+        ));
+    }
+}
+
 /// The unit of a department-year folder, read on its own and quietly (its
 /// findings are reported when the folder is loaded): what a site needs to
 /// know of a folder before loading it, such as its identity.
@@ -821,8 +863,10 @@ impl<'a> FileCtx<'a> {
                 )
                 .help = Some(format!("one of {}", LEVELS.join(" / ")));
         }
+        let locality_text = self.text(&raw.locality).value;
         let region = raw.region.as_ref().map(|r| self.text(r)).and_then(|region| {
             if is_region_code(&region.value) {
+                region_agrees(&region, &locality_text, diags);
                 return Some(region.value);
             }
             diags
