@@ -125,3 +125,23 @@ fn a_changed_configuration_renders_the_pages_again() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn proofreading_can_be_switched_off_for_a_site() {
+    let root = temp("config-proofreading");
+    copy_dir(
+        Path::new("tests/fixtures/check/proofreading/content"),
+        &root.join("content"),
+        false,
+    );
+    let check = || {
+        let out = gongkai().current_dir(&root).arg("check").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(check().matches("warning[proof-").count(), 6);
+    std::fs::write(root.join("gongkai.toml"), "[check]\nproofreading = false\n").unwrap();
+    let text = check();
+    assert!(!text.contains("proof-"), "{text}");
+    assert!(text.contains("warning[change-reason]"), "other rules still run: {text}");
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -25,10 +25,27 @@ struct Raw {
     base_url: Option<String>,
     theme: Option<PathBuf>,
     codes: Option<PathBuf>,
+    check: Option<CheckRaw>,
+}
+
+/// `[check]`: which kinds of rule run.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckRaw {
+    proofreading: Option<bool>,
 }
 
 /// The keys the file may hold, for "did you mean".
-const KEYS: [&str; 6] = ["title", "publisher", "contact", "base_url", "theme", "codes"];
+const KEYS: [&str; 8] = [
+    "title",
+    "publisher",
+    "contact",
+    "base_url",
+    "theme",
+    "codes",
+    "check",
+    "proofreading",
+];
 
 /// Reads `gongkai.toml` next to `content` when there is one. A broken
 /// file is an error in `diags` at its line and column (the defaults are
@@ -84,6 +101,9 @@ pub fn load(content: &Path, diags: &mut Diagnostics) -> SiteConfig {
         Some(url) => Some(url + "/"),
         None => None,
     };
+    if let Some(check) = raw.check {
+        config.proofreading = check.proofreading.unwrap_or(true);
+    }
     for (key, given, target) in [
         ("theme", raw.theme, &mut config.theme),
         ("codes", raw.codes, &mut config.codes),

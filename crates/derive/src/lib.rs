@@ -9,4 +9,5 @@
 pub mod check;
 pub mod derive;
 pub mod facts;
+pub mod proofread;
 pub mod prose;

@@ -114,7 +114,8 @@ fn template_regions(source: &str) -> Vec<(usize, usize)> {
     regions
 }
 
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
+/// Line and column (1-based, in characters) of byte `offset` in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
     let line = before.matches('\n').count() as u32 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
@@ -160,7 +161,7 @@ pub fn check_literals(d: &Disclosure, diags: &mut Diagnostics) {
 }
 
 /// All narrative.yaml texts an author typed.
-fn narrative_texts(d: &Disclosure) -> Vec<&Located<String>> {
+pub(crate) fn narrative_texts(d: &Disclosure) -> Vec<&Located<String>> {
     let n = &d.narrative;
     let mut texts: Vec<&Located<String>> = Vec::new();
     texts.extend(&n.preamble);
@@ -194,15 +195,22 @@ fn narrative_texts(d: &Disclosure) -> Vec<&Located<String>> {
 /// The position of a literal inside a one-line YAML scalar (the scalar's start
 /// for multi-line ones).
 fn locate_in_scalar(diags: &Diagnostics, text: &Located<String>, literal: &Literal) -> Loc {
+    locate_at(diags, text, literal.start, literal.text.chars().count())
+}
+
+/// The position of the `len` characters at byte `start` of a text typed as
+/// one YAML scalar: exact when the scalar is on one line as typed, else the
+/// scalar's start.
+pub(crate) fn locate_at(diags: &Diagnostics, text: &Located<String>, start: usize, len: usize) -> Loc {
     let mut loc = text.loc.clone();
-    loc.len = literal.text.chars().count() as u32;
+    loc.len = len as u32;
     let Some(line) = diags.source_line(&loc.file, loc.line) else {
         return loc;
     };
     let scalar: String = line.chars().skip(loc.column.saturating_sub(1) as usize).collect();
     let quoted = scalar.starts_with(['"', '\'']);
     let body = if quoted { &scalar[1..] } else { &scalar[..] };
-    let prefix = &text.value[..literal.start];
+    let prefix = text.value.get(..start).unwrap_or_default();
     if !prefix.contains('\n') && body.starts_with(prefix) {
         loc.column += prefix.chars().count() as u32 + u32::from(quoted);
     }

@@ -33,6 +33,10 @@ pub struct SiteConfig {
     /// The folder of the site's code-list additions (`function.tsv`,
     /// `economic.tsv`, `lei.tsv`; default `<content>/codes`).
     pub codes: PathBuf,
+    /// Run the proofreading rules (`proof-*`: doubled punctuation,
+    /// unbalanced brackets, a paragraph without a stop); `[check]
+    /// proofreading = false` switches them off.
+    pub proofreading: bool,
 }
 
 impl SiteConfig {
@@ -47,6 +51,7 @@ impl SiteConfig {
             base_url: None,
             theme: root.join("themes/default"),
             codes: content.join("codes"),
+            proofreading: true,
         }
     }
 }

@@ -206,6 +206,9 @@ pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags
     let derived = derive::derive(&disclosure, diags);
     gongkai_derive::check::check(&disclosure, &derived, diags);
     prose::check_literals(&disclosure, diags);
+    if settings.config.proofreading {
+        gongkai_derive::proofread::check(&disclosure, diags);
+    }
     let facts = facts::Facts::build(&disclosure, &derived);
     let document = gongkai_render::document::render(&disclosure, &derived, &facts, &settings.narrator, diags);
     if let Some(doc) = &document {
