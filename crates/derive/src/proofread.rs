@@ -211,21 +211,20 @@ fn markdown_paragraphs(source: &str) -> Vec<(usize, &str)> {
     let mut offset = 0;
     let mut fenced = false;
     for block in source.split_inclusive("\n\n") {
-        let text = block.trim_end();
         let lead = block.len() - block.trim_start().len();
-        let body = text.trim_start();
-        if body.starts_with("```") {
-            fenced = !fenced || body.matches("```").count() > 1 && !fenced;
+        let body = block.trim();
+        // A block inside a fence, or one that opens or closes a fence, is code.
+        let fences = body.matches("```").count();
+        let code = fenced || fences > 0;
+        if fences % 2 == 1 {
+            fenced = !fenced;
         }
-        let skip = fenced
-            || body.is_empty()
-            || body.starts_with(['#', '|', '-', '*', '>', '`'])
-            || body.starts_with("{%") && body.ends_with("%}")
-            || body.starts_with("{#");
-        if !skip && !body.contains('\n') {
-            out.push((offset + lead, body));
-        } else if !skip {
-            // A paragraph over several lines is one paragraph of prose.
+        let prose = !code
+            && !body.is_empty()
+            && !body.starts_with(['#', '|', '-', '*', '>'])
+            && !(body.starts_with("{%") && body.ends_with("%}"))
+            && !(body.starts_with("{#") && body.ends_with("#}"));
+        if prose {
             out.push((offset + lead, body));
         }
         offset += block.len();
