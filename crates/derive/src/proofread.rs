@@ -219,11 +219,11 @@ fn markdown_paragraphs(source: &str) -> Vec<(usize, &str)> {
         if fences % 2 == 1 {
             fenced = !fenced;
         }
-        let prose = !code
-            && !body.is_empty()
-            && !body.starts_with(['#', '|', '-', '*', '>'])
-            && !(body.starts_with("{%") && body.ends_with("%}"))
-            && !(body.starts_with("{#") && body.ends_with("#}"));
+        let markup = body.is_empty()
+            || body.starts_with(['#', '|', '-', '*', '>'])
+            || (body.starts_with("{%") && body.ends_with("%}"))
+            || (body.starts_with("{#") && body.ends_with("#}"));
+        let prose = !code && !markup;
         if prose {
             out.push((offset + lead, body));
         }
