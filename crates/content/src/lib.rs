@@ -5,7 +5,9 @@
 //! - [`load`]: a department-year folder (or its files in memory) → the
 //!   validated [`Disclosure`](gongkai_model::disclosure::Disclosure);
 //! - [`fast`]: the fast front end for the plain YAML finance officers write;
-//! - [`write`]: the model back to YAML, with Chinese comments.
+//! - [`write`]: the model back to YAML, with Chinese comments;
+//! - [`yaml`]: the one YAML writer and its quoting policy, for every file
+//!   gongkai writes.
 //!
 //! This is the only crate that knows YAML.
 
@@ -13,3 +15,4 @@ pub mod fast;
 pub mod load;
 pub mod schema;
 pub mod write;
+pub mod yaml;

@@ -27,6 +27,7 @@
 //! sentence is compared with gongkai's own; each difference is listed too.
 
 use super::{Block, Source};
+use gongkai_content::yaml::Value;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::table::{Cell, Table};
 use rust_decimal::Decimal;
@@ -301,59 +302,19 @@ fn yaml_printable(text: &str) -> String {
         .collect()
 }
 
-/// A double-quoted YAML string with every character that needs it escaped.
+/// A double-quoted YAML string (the one writer's policy, [`gongkai_content::yaml`]).
 fn q(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20
-                || ('\u{7f}'..='\u{9f}').contains(&c)
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-                || c == '\u{feff}'
-                || c == '\u{fffe}'
-                || c == '\u{ffff}' =>
-            {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    Value::quoted(s).as_str().to_string()
 }
 
 /// A short label (a name, a code, an indicator cell): plain when that is
-/// unambiguous YAML in a flow collection, else double-quoted.
+/// unambiguous YAML, else double-quoted.
 fn scalar(s: &str) -> String {
-    if plain_safe(s) { s.to_string() } else { q(s) }
-}
-
-fn plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if "-?:,[]{}#&*!|>'\"%@`~ ".contains(first) || s.ends_with(' ') {
-        return false;
-    }
-    let lower = s.to_ascii_lowercase();
-    if ["null", "true", "false", "yes", "no", "on", "off", "y", "n"].contains(&lower.as_str()) {
-        return false;
-    }
-    s.chars().all(|c| {
-        (c.is_alphanumeric() && !c.is_control())
-            || " （）()、，。；：“”‘’《》〈〉【】〔〕·—–-%.．≥≤/／+＋×<>=_~～…".contains(c)
-    })
+    Value::text(s).as_str().to_string()
 }
 
 fn opt_scalar(s: &str) -> String {
-    if s.is_empty() { "~".into() } else { scalar(s) }
+    Value::opt_text(Some(s)).as_str().to_string()
 }
 
 // ---------------------------------------------------------------------------
@@ -4037,18 +3998,6 @@ fn is_header_line(cell: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_strings_are_escaped_and_plain_only_when_safe() {
-        assert_eq!(q("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
-        assert_eq!(scalar("商品和服务支出"), "商品和服务支出");
-        assert_eq!(scalar("维修(护)费"), "维修(护)费");
-        assert_eq!(scalar("a, b"), "\"a, b\"");
-        assert_eq!(scalar("*x"), "\"*x\"");
-        assert_eq!(scalar("≥2次"), "≥2次");
-        assert_eq!(scalar("yes"), "\"yes\"");
-        assert_eq!(scalar("key: value"), "\"key: value\"");
-    }
 
     #[test]
     fn change_sentence_gives_prior_figures_and_reasons() {

@@ -3,6 +3,7 @@
 //! told to (`force`).
 
 use gongkai_content::write as emit;
+use gongkai_content::yaml::Value;
 use gongkai_model::disclosure::*;
 use gongkai_render::Checked;
 use std::path::{Path, PathBuf};
@@ -64,27 +65,16 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
             n.code
         )));
     }
-    let q = emit::quote;
-    let unit = format!(
-        "# 部门基本信息：各表表头的“部门编码+名称、预算年度、单位”\n\
-         code: {code}              # 部门编码\n\
-         name: {name}              # 部门全称\n\
-         level: {level}            # 省级 / 市级 / 县级 / 区级 / 乡镇级\n\
-         {province}\
-         locality: {locality}      # 所在地区\n\
-         year: {year}              # 预算年度\n\
-         amount_unit: 万元         # 金额单位：万元（最多两位小数）或 元\n",
-        code = q(&n.code),
-        name = q(&n.name),
-        level = q(&n.level),
-        province = n
-            .province
-            .as_deref()
-            .map(|p| format!("province: {}\n", q(p)))
-            .unwrap_or_default(),
-        locality = q(&n.locality),
-        year = n.year,
-    );
+    let unit = emit::unit(&Unit {
+        code: n.code.clone(),
+        name: n.name.clone(),
+        level: n.level.clone(),
+        province: n.province.clone(),
+        locality: n.locality.clone(),
+        year: n.year,
+        amount_unit: gongkai_model::amount::AmountUnit::Wan,
+        loc: gongkai_model::diag::Loc::file_start(&std::sync::Arc::from(Path::new("unit.yaml"))),
+    });
     let files = vec![
         ("unit.yaml".to_string(), unit),
         (
@@ -153,7 +143,7 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
             "assets.yaml".into(),
             format!(
                 "# 固定资产占用情况（截至上年末）：数量与价值（万元）；资产总额由程序计算。\n\
-                 as_of: \"{}-12-31\"\n\
+                 as_of: {}-12-31\n\
                  buildings: {{ quantity: ~, value: ~ }}          # 房屋（平方米）\n\
                  office_buildings: {{ quantity: ~, value: ~ }}   # 其中：办公用房（平方米）\n\
                  vehicles: {{ quantity: ~, value: ~ }}           # 车辆（台、辆）\n\
@@ -167,8 +157,8 @@ pub fn scaffold(n: &NewDepartment) -> Result<Vec<(String, String)>, AuthorError>
             format!(
                 "# 部门机构设置情况：单位名称、单位性质（行政/参公/事业）、单位规格、经费保障形式。\n\
                  units:\n  - {{ code: {}, name: {}, kind: 行政, rank: ~, funding: 财政拨款 }}\n",
-                q(&format!("{}001", n.code)),
-                q(&format!("{}本级", n.name))
+                Value::text(&format!("{}001", n.code)).as_str(),
+                Value::text(&format!("{}本级", n.name)).as_str()
             ),
         ),
         (
@@ -221,72 +211,101 @@ pub fn rollover(c: &Checked, to_year: u16) -> Result<Vec<(String, String)>, Auth
             d.unit.year
         )));
     }
+    let next = next_year(c, to_year);
     let draft = format!("# 草稿：由{}年数据滚动生成，请逐项核改后再发布。\n", d.unit.year);
-    let unit_amounts = d.unit.amount_unit;
-    let mut unit = d.unit.clone();
-    unit.year = to_year;
-    let mut files = vec![("unit.yaml".to_string(), emit::unit(&unit))];
-    if let Some(f) = &d.functions {
-        let leaves = leaf_rows(f.rows.iter().map(|r| (r.code.as_ref(), r.source)).collect());
-        let rows: Vec<&FunctionRow> = f
-            .rows
-            .iter()
-            .zip(&leaves)
-            .filter(|(_, leaf)| **leaf)
-            .map(|(r, _)| r)
-            .collect();
+    let unit_amounts = next.unit.amount_unit;
+    let mut files = vec![("unit.yaml".to_string(), emit::unit(&next.unit))];
+    if let Some(f) = &next.functions {
         files.push((
             "functions.yaml".into(),
-            draft.clone() + &emit::functions(&rows, unit_amounts),
+            draft.clone() + &emit::functions(f, unit_amounts),
         ));
     }
-    if let Some(e) = &d.economic {
-        let leaves = leaf_rows(e.rows.iter().map(|r| (r.code.as_ref(), Source::General)).collect());
-        let rows: Vec<&EconomicRow> = e
-            .rows
-            .iter()
-            .zip(&leaves)
-            .filter(|(_, leaf)| **leaf)
-            .map(|(r, _)| r)
-            .collect();
-        files.push((
-            "economic.yaml".into(),
-            draft.clone() + &emit::economic(&rows, unit_amounts),
-        ));
+    if let Some(e) = &next.economic {
+        files.push(("economic.yaml".into(), draft.clone() + &emit::economic(e, unit_amounts)));
     }
-    if let Some(s) = &d.sangong {
+    if let Some(s) = &next.sangong {
         files.push(("sangong.yaml".into(), draft.clone() + &emit::sangong(s, unit_amounts)));
     }
-    if let Some(p) = &d.projects {
-        files.push((
-            "projects.yaml".into(),
-            draft.clone() + &emit::projects(&p.projects, unit_amounts),
-        ));
+    if let Some(p) = &next.projects {
+        files.push(("projects.yaml".into(), draft.clone() + &emit::projects(p, unit_amounts)));
     }
-    if let Some(p) = &d.procurement {
+    if let Some(p) = &next.procurement {
         files.push((
             "procurement.yaml".into(),
             draft.clone() + &emit::procurement(p, unit_amounts),
         ));
     }
-    if let Some(a) = &d.assets {
-        let as_of = format!("{}-12-31", to_year - 1);
-        files.push((
-            "assets.yaml".into(),
-            draft.clone() + &emit::assets(a, unit_amounts, Some(&as_of)),
-        ));
+    if let Some(a) = &next.assets {
+        files.push(("assets.yaml".into(), draft.clone() + &emit::assets(a, unit_amounts)));
     }
-    if !d.organisation.is_empty() {
-        files.push(("organisation.yaml".into(), emit::organisation(&d.organisation)));
+    if !next.organisation.is_empty() {
+        files.push(("organisation.yaml".into(), emit::organisation(&next.organisation)));
     }
-    if c.facts.get("total").is_some() {
-        files.push(("prior.yaml".into(), emit::prior(&prior_from(d.unit.year, &c.facts))));
+    if let Some(p) = &next.prior {
+        files.push(("prior.yaml".into(), emit::prior(p, unit_amounts)));
     }
-    files.push(("narrative.yaml".into(), emit::narrative(&d.narrative, false)));
-    for (id, source) in &d.sections {
+    files.push(("narrative.yaml".into(), emit::narrative(&next.narrative)));
+    for (id, source) in &next.sections {
         files.push((format!("sections/{id}.md"), source.value.clone()));
     }
     Ok(files)
+}
+
+/// Next year's department-year as drafted from this year's: the year
+/// moved on; leaf rows only; published totals, the reasons of the year's
+/// changes and the correction notices dropped; assets as of the end of
+/// this year; this year's figures as last year's.
+fn next_year(c: &Checked, to_year: u16) -> Disclosure {
+    let mut next = c.disclosure.clone();
+    next.unit.year = to_year;
+    if let Some(f) = &mut next.functions {
+        let leaves = leaf_rows(f.rows.iter().map(|r| (r.code.as_ref(), r.source)).collect());
+        let mut leaf = leaves.into_iter();
+        f.rows.retain(|_| leaf.next().unwrap_or(false));
+        f.year_end_carryover.clear();
+    }
+    if let Some(e) = &mut next.economic {
+        let leaves = leaf_rows(e.rows.iter().map(|r| (r.code.as_ref(), Source::General)).collect());
+        let mut leaf = leaves.into_iter();
+        e.rows.retain(|_| leaf.next().unwrap_or(false));
+    }
+    if let Some(s) = &mut next.sangong {
+        s.declared_abroad = None;
+        s.declared_car = None;
+        s.declared_subtotal = None;
+        s.declared_total = None;
+    }
+    if let Some(p) = &mut next.projects {
+        for p in &mut p.projects {
+            p.declared_budget = None;
+        }
+    }
+    if let Some(p) = &mut next.procurement {
+        p.declared_total = None;
+        p.declared_small_firms = None;
+        for l in &mut p.lines {
+            l.declared_project_budget = None;
+        }
+    }
+    if let Some(a) = &mut next.assets {
+        a.as_of = Some(format!("{}-12-31", to_year - 1));
+        a.declared_total = None;
+        a.declared_planned_purchase = None;
+        a.note = None;
+    }
+    next.prior = c
+        .facts
+        .get("total")
+        .is_some()
+        .then(|| prior_from(c.disclosure.unit.year, &c.facts));
+    let n = &mut next.narrative;
+    n.change_reason_total = None;
+    n.change_reason_basic = None;
+    n.change_reason_project = None;
+    n.sangong_change = None;
+    next.corrections.clear();
+    next
 }
 
 /// Which rows are leaves: rows with a code and no deeper code of the same
