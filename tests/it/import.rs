@@ -4,6 +4,7 @@
 //! derivation. The round trips compare with the published reference itself.
 
 use crate::common::{published_tables, reference_000_text, reference_lines};
+use gongkai_content::files;
 use gongkai_import::content::{Imported, to_content};
 use gongkai_import::text;
 use gongkai_model::diag::{Diagnostics, Severity};
@@ -81,21 +82,12 @@ fn imported_000() -> (Scratch, Imported, gongkai_render::Checked, Diagnostics) {
 fn reference_000_imports_every_part_in_a_fixed_order() {
     let imported = import_fixture(REFERENCE_000);
     assert_eq!((imported.code.as_str(), imported.year), ("101", 2022));
-    assert_eq!(
-        file_names(&imported),
-        [
-            "unit.yaml",
-            "functions.yaml",
-            "economic.yaml",
-            "sangong.yaml",
-            "projects.yaml",
-            "procurement.yaml",
-            "assets.yaml",
-            "organisation.yaml",
-            "prior.yaml",
-            "narrative.yaml",
-        ]
-    );
+    // Every YAML file but corrections.yaml, in the order the content crate declares them.
+    let declared: Vec<&str> = files::yaml_files()
+        .map(|f| f.name)
+        .filter(|name| *name != files::CORRECTIONS.name)
+        .collect();
+    assert_eq!(file_names(&imported), declared);
     let unit = imported.file("unit.yaml").expect("unit");
     assert!(unit.contains("name: 张家口市人民代表大会常务委员会办公室"), "{unit}");
     assert!(
@@ -369,7 +361,10 @@ fn assert_indicators_equal(x: &gongkai_model::disclosure::Project, y: &gongkai_m
 fn reference_001_round_trip_equals_the_shipped_projects() {
     let imported = import_fixture(REFERENCE_001);
     assert_eq!((imported.code.as_str(), imported.year), ("101", 2026));
-    assert_eq!(file_names(&imported), ["unit.yaml", "projects.yaml", "narrative.yaml"]);
+    assert_eq!(
+        file_names(&imported),
+        [files::UNIT.name, files::PROJECTS.name, files::NARRATIVE.name]
+    );
     let scratch = Scratch::new("001");
     write(&imported, &scratch);
     let (checked, diags) = check(&scratch.content());

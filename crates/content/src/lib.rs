@@ -1,6 +1,8 @@
 //! The content folder: its files, their YAML schema, reading them into the
 //! model with every problem located, and writing them.
 //!
+//! - [`files`]: the files of a department-year, each declared once: name,
+//!   schema type, how it is loaded, written and scaffolded;
 //! - [`schema`]: the raw YAML types, every value kept as text with its position;
 //! - [`load`]: a department-year folder (or its files in memory) → the
 //!   validated [`Disclosure`](gongkai_model::disclosure::Disclosure), each
@@ -14,7 +16,9 @@
 
 mod convert;
 pub mod fast;
+pub mod files;
 pub mod load;
+mod scaffold;
 pub mod schema;
 pub mod write;
 pub mod yaml;

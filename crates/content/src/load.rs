@@ -15,12 +15,14 @@
 //! always serde-saphyr's.
 
 use crate::convert::FileCtx;
+use crate::files;
 use crate::schema::{self, Text};
 use gongkai_model::amount::AmountUnit;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::diag::{Diagnostics, Loc, display_path};
 use gongkai_model::disclosure::*;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -153,12 +155,14 @@ pub fn load_site(content: &Path, diags: &mut Diagnostics) -> Result<Site, LoadEr
 pub enum Files<'a> {
     /// A folder on disk.
     Disk(&'a Path),
-    /// Named files in memory (`unit.yaml` → bytes), e.g. for fuzzing.
-    Memory(&'a std::collections::BTreeMap<String, Vec<u8>>),
+    /// Named files in memory, named as in a folder (`unit.yaml`,
+    /// `sections/duties.md`) → bytes: for the importer's trial and fuzzing.
+    Memory(&'a BTreeMap<String, Vec<u8>>),
 }
 
 impl Files<'_> {
-    /// Reads and parses a YAML file; `None` when it is absent or broken (reported).
+    /// Reads and parses a YAML file; `None` when it is absent, `Some(None)`
+    /// when it is broken (reported).
     fn yaml<T: DeserializeOwned>(&self, name: &str, diags: &mut Diagnostics) -> Option<Option<(T, Arc<Path>)>> {
         match self {
             Files::Disk(dir) => {
@@ -173,6 +177,50 @@ impl Files<'_> {
                 .map(|bytes| parse_yaml::<T>(Arc::from(Path::new(name)), bytes, diags)),
         }
     }
+
+    /// The entries of the `sections/` folder in name order: each as shown
+    /// in findings, and its name in the folder.
+    fn section_entries(&self) -> Vec<(Arc<Path>, PathBuf)> {
+        match self {
+            Files::Disk(dir) => {
+                let Ok(entries) = std::fs::read_dir(dir.join(files::SECTIONS_DIR)) else {
+                    return Vec::new();
+                };
+                let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                paths
+                    .into_iter()
+                    .filter_map(|path| {
+                        let name = PathBuf::from(path.file_name()?);
+                        Some((Arc::from(display_path(&path).as_path()), name))
+                    })
+                    .collect()
+            }
+            Files::Memory(map) => map
+                .keys()
+                .filter_map(|key| {
+                    let name = key.strip_prefix(files::SECTIONS_DIR)?.strip_prefix('/')?;
+                    (!name.is_empty() && !name.contains('/'))
+                        .then(|| (Arc::from(Path::new(key.as_str())), PathBuf::from(name)))
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads the entry `name` of the `sections/` folder.
+    fn section(&self, name: &Path) -> Read {
+        match self {
+            Files::Disk(dir) => read_file(&dir.join(files::SECTIONS_DIR).join(name)),
+            Files::Memory(map) => {
+                let key = Path::new(files::SECTIONS_DIR).join(name);
+                match key.to_str().and_then(|k| map.get(k)) {
+                    Some(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => Read::TooLarge(bytes.len() as u64),
+                    Some(bytes) => Read::Bytes(bytes.clone()),
+                    None => Read::Absent(std::io::ErrorKind::NotFound.into()),
+                }
+            }
+        }
+    }
 }
 
 /// Loads one department-year folder.
@@ -181,22 +229,23 @@ pub fn load_disclosure(dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnosti
 }
 
 /// Loads a department-year from files in memory (named as in a folder).
-pub fn load_in_memory(
-    files: &std::collections::BTreeMap<String, Vec<u8>>,
-    diags: &mut Diagnostics,
-) -> Option<Disclosure> {
+pub fn load_in_memory(files: &BTreeMap<String, Vec<u8>>, diags: &mut Diagnostics) -> Option<Disclosure> {
     load(Files::Memory(files), Path::new(""), &SiteCodes::default(), diags)
 }
 
 /// Loads a department-year from its files (`dir`: the folder they are in,
 /// or would be in when they are in memory), checking its codes against the
-/// year's lists with the site's additions.
+/// year's lists with the site's additions. `unit.yaml` is read first: it
+/// gives the unit amounts are entered in and the year whose code lists the
+/// other files are checked against; then every other file
+/// [`files::FILES`] declares, in its order.
 pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Diagnostics) -> Option<Disclosure> {
-    let Some(unit) = files.yaml::<schema::UnitFile>("unit.yaml", diags) else {
+    let unit_name = files::UNIT.name;
+    let Some(unit) = files.yaml::<schema::UnitFile>(unit_name, diags) else {
         diags.error(
             "missing-file",
-            Loc::file_start(&Arc::from(dir.join("unit.yaml").as_path())),
-            "unit.yaml is missing",
+            Loc::file_start(&Arc::from(dir.join(unit_name).as_path())),
+            format!("{unit_name} is missing"),
         );
         return None;
     };
@@ -208,129 +257,35 @@ pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Di
         None => unit.year,
     };
     let codes = CodeLists::for_site(code_year, site_codes);
-
-    let mut loader = FolderLoader {
+    let mut loader = Loader {
         files,
         default_unit: unit.amount_unit,
         codes: &codes,
         diags,
     };
-    let functions = loader.file("functions.yaml", FileCtx::functions);
-    let economic = loader.file("economic.yaml", FileCtx::economic);
-    let sangong = loader.file("sangong.yaml", FileCtx::sangong);
-    let projects = loader.file("projects.yaml", FileCtx::projects);
-    let procurement = loader.file("procurement.yaml", FileCtx::procurement);
-    let assets = loader.file("assets.yaml", FileCtx::assets);
-    let organisation = loader
-        .file("organisation.yaml", FileCtx::organisation)
-        .unwrap_or_default();
-    let prior = loader.file("prior.yaml", FileCtx::prior);
-    let narrative = loader.file("narrative.yaml", FileCtx::narrative).unwrap_or_default();
-    let corrections = loader
-        .file("corrections.yaml", FileCtx::corrections)
-        .unwrap_or_default();
-    let sections = match files {
-        Files::Disk(dir) => load_sections(dir, diags),
-        Files::Memory(_) => Default::default(),
-    };
-
-    Some(Disclosure {
-        dir: dir.to_path_buf(),
-        unit,
-        codes,
-        functions,
-        economic,
-        sangong,
-        projects,
-        procurement,
-        assets,
-        organisation,
-        prior,
-        narrative,
-        sections,
-        corrections,
-    })
-}
-
-/// Reads the author's section overrides, `sections/<id>.md`.
-fn load_sections(dir: &Path, diags: &mut Diagnostics) -> std::collections::BTreeMap<String, Located<String>> {
-    use gongkai_model::disclosure::OVERRIDABLE_SECTIONS as OVERRIDABLE;
-    let mut sections = std::collections::BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir.join("sections")) else {
-        return sections;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let file: Arc<Path> = Arc::from(display_path(&path).as_path());
-        let start = Loc::file_start(&file);
-        let Some(id) = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .filter(|_| path.extension().is_some_and(|e| e == "md"))
-        else {
-            diags
-                .warning(
-                    "unknown-section",
-                    start,
-                    "only `<section>.md` files belong in sections/",
-                )
-                .help = Some(format!("sections: {}", OVERRIDABLE.join(", ")));
-            continue;
-        };
-        if !OVERRIDABLE.contains(&id) {
-            let hint = suggest(id, &OVERRIDABLE)
-                .map(|s| format!("did you mean `{s}.md`? "))
-                .unwrap_or_default();
-            diags
-                .error("unknown-section", start, format!("no section is called `{id}`"))
-                .help = Some(format!("{hint}sections: {}", OVERRIDABLE.join(", ")));
-            continue;
-        }
-        match std::fs::read_to_string(&path) {
-            Ok(text) if text.len() as u64 <= MAX_FILE_BYTES => {
-                diags.add_source(file.clone(), Arc::from(text.as_str()));
-                if text.contains(MARKER_CHARS) {
-                    diags.error(
-                        "file-encoding",
-                        start.clone(),
-                        "the file contains private-use characters U+E000–U+E002, which gongkai reserves",
-                    );
-                    continue;
-                }
-                sections.insert(
-                    id.to_string(),
-                    Located {
-                        value: text,
-                        loc: start,
-                    },
-                );
-            }
-            Ok(_) => {
-                diags.error(
-                    "file-too-large",
-                    start,
-                    format!("section files are limited to {MAX_FILE_BYTES} bytes"),
-                );
-            }
-            Err(e) => {
-                diags.error("file-unreadable", start, format!("cannot read file: {e}"));
-            }
+    let mut disclosure = Disclosure::new(dir.to_path_buf(), unit, codes.clone());
+    for file in &files::FILES {
+        if let Some(load) = file.load {
+            load(&mut loader, &mut disclosure);
         }
     }
-    sections
+    Some(disclosure)
 }
 
-/// Loads the optional files of one folder.
-struct FolderLoader<'a> {
+/// A department-year's files being loaded, with what every file but
+/// `unit.yaml` is converted with.
+pub(crate) struct Loader<'a> {
     files: Files<'a>,
+    /// The unit of amounts `unit.yaml` declares.
     default_unit: AmountUnit,
+    /// The code lists of the year, with the site's additions.
     codes: &'a CodeLists,
     diags: &'a mut Diagnostics,
 }
 
 /// Raw files that may declare their own `amount_unit`.
-trait HasAmountUnit {
+pub(crate) trait HasAmountUnit {
+    /// The file's `amount_unit`, if it has one.
     fn amount_unit(&self) -> Option<&Text> {
         None
     }
@@ -352,12 +307,19 @@ has_amount_unit!(
     schema::AssetsFile,
     schema::PriorFile
 );
+impl HasAmountUnit for schema::UnitFile {}
 impl HasAmountUnit for schema::OrganisationFile {}
 impl HasAmountUnit for schema::NarrativeFile {}
 impl HasAmountUnit for schema::CorrectionsFile {}
 
-impl<'a> FolderLoader<'a> {
-    fn file<R, M>(&mut self, name: &str, convert: impl FnOnce(&FileCtx<'a>, R, &mut Diagnostics) -> M) -> Option<M>
+impl<'a> Loader<'a> {
+    /// Reads YAML file `name` and converts it in the file's unit; `None`
+    /// when it is absent or broken (reported).
+    pub(crate) fn yaml<R, M>(
+        &mut self,
+        name: &str,
+        convert: impl FnOnce(&FileCtx<'a>, R, &mut Diagnostics) -> M,
+    ) -> Option<M>
     where
         R: DeserializeOwned + HasAmountUnit,
     {
@@ -378,6 +340,81 @@ impl<'a> FolderLoader<'a> {
             }
         }
         Some(convert(&ctx, raw, self.diags))
+    }
+
+    /// Reads the author's section texts, `sections/<id>.md`.
+    pub(crate) fn sections(&mut self) -> BTreeMap<String, Located<String>> {
+        use gongkai_model::disclosure::OVERRIDABLE_SECTIONS as OVERRIDABLE;
+        let mut sections = BTreeMap::new();
+        let diags = &mut *self.diags;
+        for (file, name) in self.files.section_entries() {
+            let start = Loc::file_start(&file);
+            let Some(id) = name
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|_| name.extension().is_some_and(|e| e == "md"))
+            else {
+                diags
+                    .warning(
+                        "unknown-section",
+                        start,
+                        "only `<section>.md` files belong in sections/",
+                    )
+                    .help = Some(format!("sections: {}", OVERRIDABLE.join(", ")));
+                continue;
+            };
+            if !OVERRIDABLE.contains(&id) {
+                let hint = suggest(id, &OVERRIDABLE)
+                    .map(|s| format!("did you mean `{s}.md`? "))
+                    .unwrap_or_default();
+                diags
+                    .error("unknown-section", start, format!("no section is called `{id}`"))
+                    .help = Some(format!("{hint}sections: {}", OVERRIDABLE.join(", ")));
+                continue;
+            }
+            let text = match self.files.section(&name) {
+                Read::Bytes(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        diags.error(
+                            "file-unreadable",
+                            start,
+                            "cannot read file: stream did not contain valid UTF-8",
+                        );
+                        continue;
+                    }
+                },
+                Read::TooLarge(_) => {
+                    diags.error(
+                        "file-too-large",
+                        start,
+                        format!("section files are limited to {MAX_FILE_BYTES} bytes"),
+                    );
+                    continue;
+                }
+                Read::Absent(e) | Read::Failed(e) => {
+                    diags.error("file-unreadable", start, format!("cannot read file: {e}"));
+                    continue;
+                }
+            };
+            diags.add_source(file.clone(), Arc::from(text.as_str()));
+            if text.contains(MARKER_CHARS) {
+                diags.error(
+                    "file-encoding",
+                    start,
+                    "the file contains private-use characters U+E000–U+E002, which gongkai reserves",
+                );
+                continue;
+            }
+            sections.insert(
+                id.to_string(),
+                Located {
+                    value: text,
+                    loc: start,
+                },
+            );
+        }
+        sections
     }
 }
 

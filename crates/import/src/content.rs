@@ -27,6 +27,7 @@
 //! sentence is compared with gongkai's own; each difference is listed too.
 
 use super::{Block, Source};
+use gongkai_content::files;
 use gongkai_content::yaml::Value;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::table::{Cell, Table};
@@ -71,17 +72,17 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
     let mut im = Importer::new(&doc);
     im.unit()?;
     let mut files: Vec<(String, String)> = Vec::new();
-    files.push(("unit.yaml".into(), im.unit_yaml()));
+    files.push((files::UNIT.name.into(), im.unit_yaml()));
     let made = [
-        ("functions.yaml", im.functions_yaml()),
-        ("economic.yaml", im.economic_yaml()),
-        ("sangong.yaml", im.sangong_yaml()),
-        ("projects.yaml", im.projects_yaml()),
-        ("procurement.yaml", im.procurement_yaml()),
-        ("assets.yaml", im.assets_yaml()),
-        ("organisation.yaml", im.organisation_yaml()),
-        ("prior.yaml", im.prior_yaml()),
-        ("narrative.yaml", im.narrative_yaml()),
+        (files::FUNCTIONS.name, im.functions_yaml()),
+        (files::ECONOMIC.name, im.economic_yaml()),
+        (files::SANGONG.name, im.sangong_yaml()),
+        (files::PROJECTS.name, im.projects_yaml()),
+        (files::PROCUREMENT.name, im.procurement_yaml()),
+        (files::ASSETS.name, im.assets_yaml()),
+        (files::ORGANISATION.name, im.organisation_yaml()),
+        (files::PRIOR.name, im.prior_yaml()),
+        (files::NARRATIVE.name, im.narrative_yaml()),
     ];
     for (name, text) in made {
         if let Some(text) = text {
