@@ -26,10 +26,12 @@ pub(crate) struct FileCtx<'a> {
 }
 
 impl<'a> FileCtx<'a> {
+    /// The conversion of `file`, amounts in `unit`, codes against `codes` when given.
     pub(crate) fn new(file: Arc<Path>, unit: AmountUnit, codes: Option<&'a CodeLists>) -> Self {
         FileCtx { file, unit, codes }
     }
 
+    /// Where a value is.
     pub(crate) fn loc(&self, text: &Text) -> Loc {
         let mut loc = Loc::at(&self.file, &text.referenced);
         if loc.len == 0 {
@@ -38,6 +40,7 @@ impl<'a> FileCtx<'a> {
         loc
     }
 
+    /// A text, trimmed, with its position.
     pub(crate) fn text(&self, text: &Text) -> Located<String> {
         Located {
             value: text.value.trim().to_string(),
@@ -45,18 +48,22 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// A text, `None` when absent or empty.
     pub(crate) fn opt_text(&self, cell: &Cell) -> Option<Located<String>> {
         cell.as_ref().map(|t| self.text(t)).filter(|t| !t.value.is_empty())
     }
 
+    /// [`FileCtx::opt_text`] without its position.
     pub(crate) fn plain(&self, cell: &Cell) -> Option<String> {
         self.opt_text(cell).map(|t| t.value)
     }
 
+    /// A list of texts.
     pub(crate) fn texts(&self, list: &[Text]) -> Vec<Located<String>> {
         list.iter().map(|t| self.text(t)).collect()
     }
 
+    /// An amount in the file's unit (a negative one is warned about).
     pub(crate) fn amount(&self, cell: &Cell, diags: &mut Diagnostics) -> Option<Fact> {
         let text = cell.as_ref()?;
         match parse_amount(&text.value, self.unit) {
@@ -90,6 +97,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// A plain number (a quantity).
     pub(crate) fn number(&self, cell: &Cell, what: &str, diags: &mut Diagnostics) -> Option<Located<Decimal>> {
         let text = cell.as_ref()?;
         let t = text.value.trim();
@@ -110,6 +118,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// A share such as `75%` (or a plain number).
     pub(crate) fn percent(&self, cell: &Cell, diags: &mut Diagnostics) -> Option<Located<Decimal>> {
         let text = cell.as_ref()?;
         let t = text.value.trim();
@@ -130,6 +139,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// A budget year.
     pub(crate) fn year(&self, text: &Text, diags: &mut Diagnostics) -> Option<u16> {
         match text.value.trim().parse::<u16>() {
             Ok(y) if (1949..=2200).contains(&y) => Some(y),
@@ -370,6 +380,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// A source of funds by its label or name (default 一般公共预算).
     fn source(&self, cell: &Cell, diags: &mut Diagnostics) -> Option<Source> {
         let Some(text) = cell else {
             return Some(Source::General);
@@ -423,6 +434,7 @@ impl<'a> FileCtx<'a> {
         Economic { rows }
     }
 
+    /// A 三公 row's amounts by fund.
     fn funds(&self, raw: &Option<schema::FundCells>, diags: &mut Diagnostics) -> Option<FundFacts> {
         raw.as_ref().map(|f| {
             FundFacts([
@@ -457,6 +469,7 @@ impl<'a> FileCtx<'a> {
         Projects { projects }
     }
 
+    /// One project of `projects.yaml`.
     fn project(&self, p: &schema::ProjectEntry, diags: &mut Diagnostics) -> Project {
         let function_code = p
             .function_code
@@ -490,6 +503,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
+    /// The indicator rows of a project, empty first cells repeating the row above.
     fn indicators(&self, rows: &[schema::Spanned<Vec<Cell>>], diags: &mut Diagnostics) -> Vec<Indicator> {
         const CELLS: &str = "[一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]";
         let mut level1 = String::new();

@@ -7,11 +7,11 @@
 //! `new`, `rollover`, the importer, the fuzz targets and the tests all go
 //! through [`FILES`], in its order.
 //!
-//! A new file is its schema type ([`schema`](crate::schema)), its model type
-//! and the field of [`Disclosure`] that holds it (with its empty value in
-//! [`Disclosure::new`]), its conversion (`convert`), its writer
-//! ([`write`](crate::write)), and here a [`Yaml`] implementation and an
-//! entry of [`FILES`].
+//! A new file is its schema type (in [`crate::schema`]), its model type and
+//! the field of [`Disclosure`] that holds it (with its empty value in
+//! [`Disclosure::new`]), its conversion (`convert`), its writer (in
+//! [`crate::write`]), and here an implementation of the private `Yaml`
+//! trait and an entry of [`FILES`].
 
 use crate::convert::FileCtx;
 use crate::fast::{self, Comparison};
@@ -52,7 +52,7 @@ pub struct ContentFile {
 /// Which YAML front end [`ContentFile::parse`] uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Front {
-    /// The fast front end ([`fast`](crate::fast)).
+    /// The fast front end ([`crate::fast`]).
     Fast,
     /// serde-saphyr, as the loader calls it.
     Saphyr,
@@ -69,6 +69,7 @@ struct Schema {
 }
 
 impl Schema {
+    /// What is done with schema type `T`.
     const fn of<T: DeserializeOwned + fmt::Debug + 'static>() -> Schema {
         Schema {
             compare: fast::compare::<T>,
@@ -77,6 +78,7 @@ impl Schema {
     }
 }
 
+/// Parses `text` as `T` with `front`.
 fn parse<T: DeserializeOwned + 'static>(text: &str, front: Front) -> Parsed {
     match front {
         Front::Fast => fast::from_str::<T>(text)
@@ -122,6 +124,7 @@ impl ContentFile {
         self.schema.map(|s| (s.parse)(text, front))
     }
 
+    /// The declaration of YAML file `F`.
     const fn yaml<F: Yaml>() -> ContentFile {
         ContentFile {
             name: F::NAME,
@@ -161,10 +164,12 @@ trait Yaml {
     }
 }
 
+/// Reads YAML file `F` into its part of the disclosure (when it is there).
 fn load_yaml<F: Yaml>(loader: &mut Loader<'_>, into: &mut Disclosure) {
     loader.yaml::<F::Schema, ()>(F::NAME, |ctx, raw, diags| F::load(ctx, raw, diags, into));
 }
 
+/// YAML file `F` as written from `d`, when `d` has its part.
 fn write_yaml<F: Yaml>(d: &Disclosure) -> Vec<(String, String)> {
     F::write(d)
         .map(|text| (F::NAME.to_string(), text))
@@ -183,6 +188,7 @@ pub const UNIT: ContentFile = ContentFile {
     scaffold: |unit| Some(write::unit(unit)),
 };
 
+/// `functions.yaml`.
 struct FunctionsYaml;
 impl Yaml for FunctionsYaml {
     const NAME: &'static str = "functions.yaml";
@@ -201,6 +207,7 @@ impl Yaml for FunctionsYaml {
 /// `functions.yaml`: expenditure by function code × source × type.
 pub const FUNCTIONS: ContentFile = ContentFile::yaml::<FunctionsYaml>();
 
+/// `economic.yaml`.
 struct EconomicYaml;
 impl Yaml for EconomicYaml {
     const NAME: &'static str = "economic.yaml";
@@ -219,6 +226,7 @@ impl Yaml for EconomicYaml {
 /// `economic.yaml`: basic expenditure by economic code (table 6).
 pub const ECONOMIC: ContentFile = ContentFile::yaml::<EconomicYaml>();
 
+/// `sangong.yaml`.
 struct SangongYaml;
 impl Yaml for SangongYaml {
     const NAME: &'static str = "sangong.yaml";
@@ -237,6 +245,7 @@ impl Yaml for SangongYaml {
 /// `sangong.yaml`: 三公 by item and fund (table 9).
 pub const SANGONG: ContentFile = ContentFile::yaml::<SangongYaml>();
 
+/// `projects.yaml`.
 struct ProjectsYaml;
 impl Yaml for ProjectsYaml {
     const NAME: &'static str = "projects.yaml";
@@ -255,6 +264,7 @@ impl Yaml for ProjectsYaml {
 /// `projects.yaml`: projects, budgets, spending plans, performance targets.
 pub const PROJECTS: ContentFile = ContentFile::yaml::<ProjectsYaml>();
 
+/// `procurement.yaml`.
 struct ProcurementYaml;
 impl Yaml for ProcurementYaml {
     const NAME: &'static str = "procurement.yaml";
@@ -275,6 +285,7 @@ impl Yaml for ProcurementYaml {
 /// `procurement.yaml`: government procurement lines.
 pub const PROCUREMENT: ContentFile = ContentFile::yaml::<ProcurementYaml>();
 
+/// `assets.yaml`.
 struct AssetsYaml;
 impl Yaml for AssetsYaml {
     const NAME: &'static str = "assets.yaml";
@@ -293,6 +304,7 @@ impl Yaml for AssetsYaml {
 /// `assets.yaml`: fixed assets at the end of last year.
 pub const ASSETS: ContentFile = ContentFile::yaml::<AssetsYaml>();
 
+/// `organisation.yaml`.
 struct OrganisationYaml;
 impl Yaml for OrganisationYaml {
     const NAME: &'static str = "organisation.yaml";
@@ -310,6 +322,7 @@ impl Yaml for OrganisationYaml {
 /// `organisation.yaml`: the 机构设置 table.
 pub const ORGANISATION: ContentFile = ContentFile::yaml::<OrganisationYaml>();
 
+/// `prior.yaml`.
 struct PriorYaml;
 impl Yaml for PriorYaml {
     const NAME: &'static str = "prior.yaml";
@@ -327,6 +340,7 @@ impl Yaml for PriorYaml {
 /// `prior.yaml`: last year's figures for the year-on-year sentences.
 pub const PRIOR: ContentFile = ContentFile::yaml::<PriorYaml>();
 
+/// `narrative.yaml`.
 struct NarrativeYaml;
 impl Yaml for NarrativeYaml {
     const NAME: &'static str = "narrative.yaml";
@@ -344,6 +358,7 @@ impl Yaml for NarrativeYaml {
 /// `narrative.yaml`: the explanatory texts that are not figures.
 pub const NARRATIVE: ContentFile = ContentFile::yaml::<NarrativeYaml>();
 
+/// `corrections.yaml`.
 struct CorrectionsYaml;
 impl Yaml for CorrectionsYaml {
     const NAME: &'static str = "corrections.yaml";

@@ -470,6 +470,7 @@ fn parse_read<T: DeserializeOwned>(path: &Path, read: Read, diags: &mut Diagnost
     }
 }
 
+/// Reports a file over [`MAX_FILE_BYTES`].
 fn too_large(diags: &mut Diagnostics, at: Loc, len: u64) {
     diags.error(
         "file-too-large",
@@ -594,6 +595,7 @@ fn describe_yaml_error(e: &serde_saphyr::Error) -> (&'static str, String, Option
     }
 }
 
+/// serde's name of an expected type, in a finance officer's words.
 fn friendly_expected(expected: &str) -> String {
     if expected.starts_with("struct ") {
         "a mapping of `key: value` lines".into()

@@ -24,10 +24,12 @@ pub fn amount(value: Option<Amount>, unit: AmountUnit) -> Value {
     }
 }
 
+/// A typed amount in the file's unit (`~` for none).
 fn fact(f: &Option<Fact>, unit: AmountUnit) -> Value {
     amount(f.as_ref().map(|f| f.value), unit)
 }
 
+/// A quantity (`~` for none).
 fn decimal(d: &Option<Located<Decimal>>) -> Value {
     Value::opt_number(d.as_ref().map(|d| d.value.normalize().to_string()).as_deref())
 }
@@ -94,6 +96,7 @@ pub fn functions(f: &Functions, unit: AmountUnit) -> String {
     w.finish()
 }
 
+/// A row of `functions.yaml` as a flow mapping.
 fn function_row(r: &FunctionRow, unit: AmountUnit) -> Value {
     let mut entries = Vec::new();
     if let Some(code) = &r.code {
@@ -145,6 +148,7 @@ pub fn economic(e: &Economic, unit: AmountUnit) -> String {
     w.finish()
 }
 
+/// A 三公 row's amounts by fund, the absent ones left out.
 fn funds(f: &FundFacts, unit: AmountUnit) -> Value {
     Value::map(
         ["general", "gov_fund", "state_capital"]
@@ -210,6 +214,7 @@ pub fn projects(p: &Projects, unit: AmountUnit) -> String {
     w.finish()
 }
 
+/// One project of `projects.yaml`.
 fn project(w: &mut Writer, p: &Project, unit: AmountUnit) {
     w.item_key(1, "name", Value::text(&p.name.value), None);
     if let Some(code) = &p.code {
@@ -516,6 +521,7 @@ pub fn corrections_head() -> String {
     w.finish()
 }
 
+/// The comment at the head of `corrections.yaml`.
 fn corrections_comment(w: &mut Writer) {
     w.comment(0, "更正说明：每次更正一项，发布时显示在公开文件和网页的开头。");
 }
@@ -527,6 +533,7 @@ pub fn correction(c: &Correction) -> String {
     w.finish()
 }
 
+/// One correction notice, an item of `corrections`.
 fn correction_entry(w: &mut Writer, c: &Correction) {
     w.item_key(1, "date", Value::quoted(&c.date), None);
     if let Some(note) = &c.note {

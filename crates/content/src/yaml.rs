@@ -171,16 +171,19 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// An empty file.
     pub fn new() -> Writer {
         Writer::default()
     }
 
+    /// Two spaces per level.
     fn indent(&mut self, level: usize) {
         for _ in 0..level {
             self.out.push_str("  ");
         }
     }
 
+    /// Ends a line, with its comment.
     fn end(&mut self, comment: Option<&str>) {
         if let Some(c) = comment {
             let _ = write!(self.out, "   # {}", comment_text(c));
