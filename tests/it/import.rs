@@ -788,3 +788,29 @@ fn gongkai_exports_import_back_to_the_same_tables() {
         }
     }
 }
+
+/// The trial checks the imported files in memory, as every command checks a
+/// department-year: when they have errors, it lists them and compares
+/// nothing (no table or sentence is derived from files with errors).
+#[test]
+fn the_trial_lists_the_errors_of_imported_files_and_then_compares_nothing() {
+    let text = std::fs::read_to_string(REFERENCE_001).expect("fixture");
+    // The first indicator row without its 一级指标 and 二级指标.
+    let broken = text.replacen("\t产出指标\n\t成本指标\n", "\t\n\t\n", 1);
+    assert_ne!(broken, text);
+    let imported = import_text(&broken);
+    let projects = imported.file(files::PROJECTS.name).expect("projects");
+    assert!(projects.contains("- [~, ~, 人均培训成本"), "{projects}");
+    let at = imported
+        .unplaced
+        .iter()
+        .position(|u| u.starts_with("check will report in projects.yaml line ") && u.contains("一级指标"))
+        .unwrap_or_else(|| panic!("{:#?}", imported.unplaced));
+    assert!(
+        imported.unplaced[at + 1..]
+            .iter()
+            .any(|u| u.contains("were not compared")),
+        "{:#?}",
+        imported.unplaced
+    );
+}

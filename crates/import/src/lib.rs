@@ -16,8 +16,9 @@
 //!    `check` reports mismatches and rounding tails instead of silently
 //!    correcting them) and listing everything it cannot place; each file is
 //!    written through the content crate's one YAML writer;
-//! 4. `trial` loads, derives and renders the files and compares what
-//!    gongkai prints from them with the published document.
+//! 4. `trial` checks the files in memory as every command checks a
+//!    department-year and compares what gongkai prints from them with the
+//!    published document.
 
 pub mod content;
 mod document;

@@ -1,32 +1,24 @@
-//! The trial of an import: the content files it made are loaded from a
-//! scratch folder, derived and rendered, and what gongkai prints from them
-//! is compared with the published document: every cell of every table it
-//! derives, and the wording of every figure sentence it regenerates. Each
-//! difference is listed, so nothing the content would print differently
-//! goes unnoticed.
+//! The trial of an import: the content files it made are checked in memory
+//! as every command checks a department-year
+//! ([`check_department`](gongkai_site::pipeline::check_department) on
+//! [`Files::Memory`]), and what gongkai prints from them is compared with
+//! the published document: every cell of every table it derives, and the
+//! wording of every figure sentence it regenerates. Each difference is
+//! listed, so nothing the content would print differently goes unnoticed.
+//! Nothing is written to the disk.
 
 use crate::content::Regenerated;
 use crate::document::table::Num;
 use crate::document::words::{code_and_name, is_number, one_line, short, squeeze, trim};
 use crate::document::{Doc, Kind, PubTable};
+use gongkai_content::load::Files;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::diag::{Diagnostics, Severity};
 use gongkai_model::table::{Cell, Table};
+use gongkai_site::pipeline::{Settings, check_department};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A scratch folder removed on drop.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// What an import made, to try.
 pub(crate) struct Trial<'a> {
@@ -69,45 +61,51 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
             site.economic.push((code.clone(), name.clone()));
         }
     }
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let root = std::env::temp_dir().join(format!("gongkai-import-{}-{n}-{nanos}", std::process::id()));
-    let scratch = Scratch(root);
-    let dir = scratch.0.join(year.to_string()).join(trial.code);
-    if std::fs::create_dir_all(&dir).is_err() {
-        out.push(
-            "the imported content could not be tried (no scratch folder); published tables were not compared".into(),
-        );
-        return out;
-    }
-    for (name, text) in trial.files {
-        if std::fs::write(dir.join(name), text).is_err() {
+    let narrator = match gongkai_render::narrative::Narrator::new(None) {
+        Ok(narrator) => narrator,
+        Err(e) => {
             out.push(format!(
-                "the imported content could not be tried ({name} not written); published tables were not compared"
+                "the imported content could not be tried (gongkai's own templates: {e}); published tables were not compared"
             ));
             return out;
         }
-    }
+    };
+    let settings = Settings {
+        site_codes: site,
+        narrator,
+    };
+    let files: BTreeMap<String, Vec<u8>> = trial
+        .files
+        .iter()
+        .map(|(name, text)| (name.clone(), text.as_bytes().to_vec()))
+        .collect();
+    let dir = PathBuf::from(year.to_string()).join(trial.code);
     let mut diags = Diagnostics::new();
-    let Some(disclosure) = gongkai_content::load::load_disclosure(&dir, &site, &mut diags) else {
-        out.push(format!("the imported unit.yaml does not load: {}", diags.render_text()));
+    let Some(checked) = check_department(Files::Memory(&files), &dir, &settings, &mut diags) else {
+        if !diags.iter().any(|d| d.rule == "not-derived") {
+            out.push(format!("the imported unit.yaml does not load: {}", diags.render_text()));
+            return out;
+        }
+        // Errors in the files: check derives nothing from them.
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            let file = d
+                .loc
+                .file
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(format!(
+                "check will report in {file} line {}: {}",
+                d.loc.line, d.message
+            ));
+        }
+        out.push(
+            "published tables and figure sentences were not compared: check derives nothing from files with errors"
+                .into(),
+        );
         return out;
     };
-    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-        let file = d
-            .loc
-            .file
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        out.push(format!(
-            "check will report in {file} line {}: {}",
-            d.loc.line, d.message
-        ));
-    }
-    let derived = &gongkai_derive::derive::derive(&disclosure, &mut diags);
+    let derived = &checked.derived;
     for (kind, table) in Kind::NINE.iter().zip(&derived.tables) {
         if let Some(published) = doc.table(*kind) {
             compare_table(published, table, &mut out);
@@ -136,11 +134,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
     if trial.regenerated.is_empty() {
         return out;
     }
-    let facts = gongkai_derive::facts::Facts::build(&disclosure, derived);
-    let rendered = gongkai_render::narrative::Narrator::new(None)
-        .ok()
-        .and_then(|narrator| gongkai_render::document::render(&disclosure, derived, &facts, &narrator, &mut diags));
-    let Some(rendered) = rendered else {
+    let Some(rendered) = &checked.document else {
         for (_, sec, text) in trial.regenerated {
             out.push(format!(
                 "{}: gongkai could not render this section to compare; published text: {text}",

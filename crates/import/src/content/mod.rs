@@ -15,9 +15,9 @@
 //!
 //! Nothing is dropped silently: every text or figure that has no place in the
 //! content is listed in [`Imported::unplaced`]. The content is then tried
-//! (`trial`): loaded, derived and rendered, and every published table cell
-//! and figure sentence compared with what gongkai prints; each difference
-//! is listed too.
+//! (`trial`): checked in memory as every command checks a department-year,
+//! and every published table cell and figure sentence compared with what
+//! gongkai prints; each difference is listed too.
 
 mod assets;
 mod changes;
