@@ -1086,7 +1086,7 @@ pub fn compare_with_saphyr(name: &str, text: &str) -> Option<Comparison> {
 }
 
 /// [`compare_with_saphyr`] for the schema type `T`.
-pub fn compare<T: DeserializeOwned + fmt::Debug>(text: &str) -> Comparison {
+pub(crate) fn compare<T: DeserializeOwned + fmt::Debug>(text: &str) -> Comparison {
     let fast = match from_str::<T>(text) {
         Ok(value) => value,
         Err(why) => return Comparison::Bailed(why),

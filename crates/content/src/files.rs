@@ -391,10 +391,10 @@ pub const SECTIONS: ContentFile = ContentFile {
 };
 
 /// The name of the folder of section texts.
-pub const SECTIONS_DIR: &str = "sections";
+pub(crate) const SECTIONS_DIR: &str = "sections";
 
 /// The path of section `id`'s text in a department-year folder: `sections/<id>.md`.
-pub fn section_path(id: &str) -> String {
+pub(crate) fn section_path(id: &str) -> String {
     format!("{SECTIONS_DIR}/{id}.md")
 }
 

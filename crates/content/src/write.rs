@@ -1,6 +1,10 @@
 //! Writing content: the model back to the YAML of its files, with Chinese
-//! comments that explain each field (`new` writes the unit this way,
-//! `rollover` every file of next year's draft).
+//! comments that explain each field. The declaration of the files
+//! ([`crate::files`]) writes each file with these (`rollover` every file of
+//! next year's draft, `new` its `unit.yaml`); the importer writes
+//! `organisation.yaml` with [`organisation`], and `diff
+//! --write-corrections` a notice with [`corrections_head`] and
+//! [`correction`].
 //!
 //! What a file's model holds is written, and nothing else, so a written file
 //! loads back to the same model. Text goes through the one YAML writer
@@ -14,7 +18,7 @@ use gongkai_model::disclosure::*;
 use rust_decimal::Decimal;
 
 /// An amount in a file's unit, exactly (`~` for none).
-pub fn amount(value: Option<Amount>, unit: AmountUnit) -> Value {
+pub(crate) fn amount(value: Option<Amount>, unit: AmountUnit) -> Value {
     match value {
         None => Value::null(),
         Some(a) => Value::number(&match unit {
@@ -41,7 +45,7 @@ fn amount_unit(w: &mut Writer, unit: AmountUnit) {
 
 /// `unit.yaml`. The department code is always quoted (it is text: leading
 /// zeros stay).
-pub fn unit(u: &Unit) -> String {
+pub(crate) fn unit(u: &Unit) -> String {
     let mut w = Writer::new();
     w.comment(0, "部门基本信息：各表表头的“部门编码+名称、预算年度、单位”")
         .key(0, "code", Value::quoted(&u.code), Some("部门编码"))
@@ -67,7 +71,7 @@ pub fn unit(u: &Unit) -> String {
 }
 
 /// `functions.yaml`.
-pub fn functions(f: &Functions, unit: AmountUnit) -> String {
+pub(crate) fn functions(f: &Functions, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(
         0,
@@ -120,7 +124,7 @@ fn function_row(r: &FunctionRow, unit: AmountUnit) -> Value {
 }
 
 /// `economic.yaml`.
-pub fn economic(e: &Economic, unit: AmountUnit) -> String {
+pub(crate) fn economic(e: &Economic, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(0, "一般公共预算财政拨款基本支出（按经济分类科目，表6）：只填款级科目。")
         .comment(0, "personnel 人员经费，public 公用经费（机关运行经费）。");
@@ -160,7 +164,7 @@ fn funds(f: &FundFacts, unit: AmountUnit) -> Value {
 }
 
 /// `sangong.yaml`.
-pub fn sangong(s: &Sangong, unit: AmountUnit) -> String {
+pub(crate) fn sangong(s: &Sangong, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(
         0,
@@ -192,7 +196,7 @@ pub fn sangong(s: &Sangong, unit: AmountUnit) -> String {
 }
 
 /// `projects.yaml`.
-pub fn projects(p: &Projects, unit: AmountUnit) -> String {
+pub(crate) fn projects(p: &Projects, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(
         0,
@@ -289,7 +293,7 @@ pub const PROCUREMENT_FUND_KEYS: [&str; 7] = [
 ];
 
 /// `procurement.yaml`.
-pub fn procurement(p: &Procurement, unit: AmountUnit) -> String {
+pub(crate) fn procurement(p: &Procurement, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(
         0,
@@ -341,7 +345,7 @@ pub fn procurement(p: &Procurement, unit: AmountUnit) -> String {
 }
 
 /// `assets.yaml`.
-pub fn assets(a: &Assets, unit: AmountUnit) -> String {
+pub(crate) fn assets(a: &Assets, unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(0, "固定资产占用情况（上年末）：数量与价值；资产总额由程序计算。");
     amount_unit(&mut w, unit);
@@ -401,7 +405,7 @@ pub fn organisation(units: &[OrgUnit]) -> String {
 
 /// `narrative.yaml`. Without reasons of the year-on-year change, their
 /// keys are written empty, to be filled in.
-pub fn narrative(n: &Narrative) -> String {
+pub(crate) fn narrative(n: &Narrative) -> String {
     fn paragraphs(w: &mut Writer, level: usize, key: &'static str, list: &[Located<String>]) {
         if !list.is_empty() {
             w.list(level, key, list.iter().map(|p| Value::quoted(&p.value)));
@@ -480,7 +484,7 @@ pub fn narrative(n: &Narrative) -> String {
 }
 
 /// `prior.yaml`: last year's figures for the year-on-year sentences.
-pub fn prior(p: &Prior, unit: AmountUnit) -> String {
+pub(crate) fn prior(p: &Prior, unit: AmountUnit) -> String {
     let year = p.year;
     let mut w = Writer::new();
     w.comment(
@@ -543,7 +547,7 @@ fn correction_entry(w: &mut Writer, c: &Correction) {
 }
 
 /// `corrections.yaml`.
-pub fn corrections(list: &[Correction]) -> String {
+pub(crate) fn corrections(list: &[Correction]) -> String {
     let mut w = Writer::new();
     corrections_comment(&mut w);
     if list.is_empty() {

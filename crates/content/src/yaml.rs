@@ -250,12 +250,6 @@ impl Writer {
         self
     }
 
-    /// Text already written by another [`Writer`].
-    pub fn append(&mut self, other: Writer) -> &mut Self {
-        self.out.push_str(&other.out);
-        self
-    }
-
     /// Whether anything but comments and blank lines was written.
     pub fn has_content(&self) -> bool {
         self.out
