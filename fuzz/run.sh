@@ -21,9 +21,6 @@ esac
 python3 make-corpus.py "$target"
 mkdir -p logs
 log="logs/$target-$(date +%Y%m%d-%H%M%S).log"
-# The importer tries its result in a scratch folder under TMPDIR: keep that
-# in memory when /dev/shm is there.
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 export RUSTC_BOOTSTRAP=1
 set +e
 nice -n 10 cargo fuzz run --sanitizer none "$target" -- \

@@ -1,5 +1,6 @@
 //! `gongkai import` of the Word-export text form: the text front-end, then
-//! the content back-end (which also loads, derives and renders its result).
+//! the content builders, whose trial checks their files in memory
+//! (`site::pipeline::check_department` on `Files::Memory`: no disk).
 
 #![no_main]
 

@@ -1,8 +1,10 @@
 //! The YAML loader through derivation, checks and rendering.
 //!
 //! Input: the files of one department-year, NUL-separated, in the order of
-//! `gongkai_fuzz::LOAD_FILES`; an empty chunk means "this file is absent"
-//! (so `\0\0…` skips files), chunks past the last name are ignored.
+//! `gongkai_fuzz::load_files()` (the YAML files `gongkai_content::files`
+//! declares); an empty chunk means "this file is absent" (so `\0\0…` skips
+//! files), chunks past the last name are ignored. They are loaded from
+//! memory (`Files::Memory`), never from the disk.
 //! `fuzz/make-corpus.py` builds such inputs from content folders.
 
 #![no_main]
@@ -22,10 +24,7 @@ fn narrator() -> &'static Narrator {
 // `GONGKAI_FUZZ_VERBOSE=1` prints how far each input got and its
 // diagnostics (triage: `target/x86_64-unknown-linux-gnu/release/load FILE`).
 fuzz_target!(|data: &[u8]| {
-    let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::split_named(data, &gongkai_fuzz::LOAD_FILES)
-        .into_iter()
-        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
-        .collect();
+    let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::department_files(data);
     let mut diags = Diagnostics::new();
     let loaded = gongkai_content::load::load_in_memory(&files, &mut diags);
     if let Some(d) = loaded.filter(|_| !diags.has_errors()) {

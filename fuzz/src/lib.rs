@@ -12,20 +12,21 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 pub const SEP: u8 = 0;
 
 /// The files of a department-year in the order of a `load` / `load_fast`
-/// input (keep in step with `FILES` in `make-corpus.py`).
-pub const LOAD_FILES: [&str; 11] = [
-    "unit.yaml",
-    "functions.yaml",
-    "economic.yaml",
-    "sangong.yaml",
-    "projects.yaml",
-    "procurement.yaml",
-    "assets.yaml",
-    "prior.yaml",
-    "narrative.yaml",
-    "organisation.yaml",
-    "corrections.yaml",
-];
+/// input: the YAML files `gongkai_content::files::FILES` declares, in its
+/// order (keep `FILES` in `make-corpus.py` in step).
+pub fn load_files() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| gongkai_content::files::yaml_files().map(|f| f.name).collect())
+}
+
+/// A `load` / `load_fast` input as the named files of a department-year in
+/// memory (see [`load_files`]).
+pub fn department_files(data: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    split_named(data, load_files())
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect()
+}
 
 /// Splits `data` on [`SEP`] and pairs the chunks with `names`, in order;
 /// empty chunks (and names past the last chunk) are absent.

@@ -3,7 +3,8 @@
 //! (values and positions, compared through `Debug`), and it must accept
 //! the content files gongkai ships.
 
-use gongkai_content::fast::{self, Comparison, FILE_NAMES, compare_with_saphyr};
+use gongkai_content::fast::{Comparison, compare_with_saphyr};
+use gongkai_content::files::{self, Front};
 use std::path::{Path, PathBuf};
 
 fn yaml_files(root: &Path) -> Vec<PathBuf> {
@@ -86,7 +87,7 @@ fn repository_corpus() -> Vec<(PathBuf, String, String)> {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            if !FILE_NAMES.contains(&name.as_str()) {
+            if !files::yaml_files().any(|f| f.name == name) {
                 continue;
             }
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
@@ -572,38 +573,18 @@ fn never_disagrees_on_near_misses() {
 #[test]
 #[ignore]
 fn timing() {
-    use gongkai_content::schema::*;
-    use serde::de::DeserializeOwned;
     use std::any::Any;
     use std::time::Instant;
 
     type Parse = fn(&str, &str) -> Box<dyn Any>;
-    fn parse_as<T: DeserializeOwned + 'static>(fast: bool, text: &str) -> Box<dyn Any> {
-        if fast {
-            Box::new(fast::from_str::<T>(text).expect("the fast front end accepts"))
-        } else {
-            let options = serde_saphyr::options! { with_snippet: false };
-            Box::new(serde_saphyr::from_str_with_options::<T>(text, options).expect("serde-saphyr accepts"))
+    fn by_name(front: Front, name: &str, text: &str) -> Box<dyn Any> {
+        match files::by_name(name).and_then(|file| file.parse(text, front)) {
+            Some(parsed) => parsed.unwrap_or_else(|e| panic!("{name}: {front:?} refuses it: {e}")),
+            None => Box::new(()),
         }
     }
-    fn by_name(fast: bool, name: &str, text: &str) -> Box<dyn Any> {
-        match name {
-            "unit.yaml" => parse_as::<UnitFile>(fast, text),
-            "functions.yaml" => parse_as::<FunctionsFile>(fast, text),
-            "economic.yaml" => parse_as::<EconomicFile>(fast, text),
-            "sangong.yaml" => parse_as::<SangongFile>(fast, text),
-            "projects.yaml" => parse_as::<ProjectsFile>(fast, text),
-            "procurement.yaml" => parse_as::<ProcurementFile>(fast, text),
-            "assets.yaml" => parse_as::<AssetsFile>(fast, text),
-            "organisation.yaml" => parse_as::<OrganisationFile>(fast, text),
-            "prior.yaml" => parse_as::<PriorFile>(fast, text),
-            "narrative.yaml" => parse_as::<NarrativeFile>(fast, text),
-            "corrections.yaml" => parse_as::<CorrectionsFile>(fast, text),
-            _ => Box::new(()),
-        }
-    }
-    let fast: Parse = |name, text| by_name(true, name, text);
-    let saphyr: Parse = |name, text| by_name(false, name, text);
+    let fast: Parse = |name, text| by_name(Front::Fast, name, text);
+    let saphyr: Parse = |name, text| by_name(Front::Saphyr, name, text);
     fn median(mut v: Vec<f64>) -> f64 {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
@@ -611,9 +592,8 @@ fn timing() {
 
     let folder =
         std::env::var("GONGKAI_TIMING_DIR").unwrap_or_else(|_| "/tmp/gongkai-bench/gk-1000/2025/100101".into());
-    let files: Vec<(String, String)> = FILE_NAMES
-        .iter()
-        .filter_map(|name| Some((name.to_string(), read_opt(&Path::new(&folder).join(name))?)))
+    let files: Vec<(String, String)> = files::yaml_files()
+        .filter_map(|file| Some((file.name.to_string(), read_opt(&Path::new(&folder).join(file.name))?)))
         .collect();
     assert!(!files.is_empty(), "no files in {folder}");
     let projects: Vec<(String, String)> = files.iter().filter(|(n, _)| n == "projects.yaml").cloned().collect();

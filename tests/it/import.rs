@@ -4,6 +4,7 @@
 //! derivation. The round trips compare with the published reference itself.
 
 use crate::common::{published_tables, reference_000_text, reference_lines};
+use gongkai_content::files;
 use gongkai_import::content::{Imported, to_content};
 use gongkai_import::text;
 use gongkai_model::diag::{Diagnostics, Severity};
@@ -81,21 +82,12 @@ fn imported_000() -> (Scratch, Imported, gongkai_render::Checked, Diagnostics) {
 fn reference_000_imports_every_part_in_a_fixed_order() {
     let imported = import_fixture(REFERENCE_000);
     assert_eq!((imported.code.as_str(), imported.year), ("101", 2022));
-    assert_eq!(
-        file_names(&imported),
-        [
-            "unit.yaml",
-            "functions.yaml",
-            "economic.yaml",
-            "sangong.yaml",
-            "projects.yaml",
-            "procurement.yaml",
-            "assets.yaml",
-            "organisation.yaml",
-            "prior.yaml",
-            "narrative.yaml",
-        ]
-    );
+    // Every YAML file but corrections.yaml, in the order the content crate declares them.
+    let declared: Vec<&str> = files::yaml_files()
+        .map(|f| f.name)
+        .filter(|name| *name != files::CORRECTIONS.name)
+        .collect();
+    assert_eq!(file_names(&imported), declared);
     let unit = imported.file("unit.yaml").expect("unit");
     assert!(unit.contains("name: 张家口市人民代表大会常务委员会办公室"), "{unit}");
     assert!(
@@ -369,7 +361,10 @@ fn assert_indicators_equal(x: &gongkai_model::disclosure::Project, y: &gongkai_m
 fn reference_001_round_trip_equals_the_shipped_projects() {
     let imported = import_fixture(REFERENCE_001);
     assert_eq!((imported.code.as_str(), imported.year), ("101", 2026));
-    assert_eq!(file_names(&imported), ["unit.yaml", "projects.yaml", "narrative.yaml"]);
+    assert_eq!(
+        file_names(&imported),
+        [files::UNIT.name, files::PROJECTS.name, files::NARRATIVE.name]
+    );
     let scratch = Scratch::new("001");
     write(&imported, &scratch);
     let (checked, diags) = check(&scratch.content());
@@ -794,4 +789,30 @@ fn gongkai_exports_import_back_to_the_same_tables() {
             }
         }
     }
+}
+
+/// The trial checks the imported files in memory, as every command checks a
+/// department-year: when they have errors, it lists them and compares
+/// nothing (no table or sentence is derived from files with errors).
+#[test]
+fn the_trial_lists_the_errors_of_imported_files_and_then_compares_nothing() {
+    let text = std::fs::read_to_string(REFERENCE_001).expect("fixture");
+    // The first indicator row without its 一级指标 and 二级指标.
+    let broken = text.replacen("\t产出指标\n\t成本指标\n", "\t\n\t\n", 1);
+    assert_ne!(broken, text);
+    let imported = import_text(&broken);
+    let projects = imported.file(files::PROJECTS.name).expect("projects");
+    assert!(projects.contains("- [~, ~, 人均培训成本"), "{projects}");
+    let at = imported
+        .unplaced
+        .iter()
+        .position(|u| u.starts_with("check will report in projects.yaml line ") && u.contains("一级指标"))
+        .unwrap_or_else(|| panic!("{:#?}", imported.unplaced));
+    assert!(
+        imported.unplaced[at + 1..]
+            .iter()
+            .any(|u| u.contains("were not compared")),
+        "{:#?}",
+        imported.unplaced
+    );
 }

@@ -1064,21 +1064,6 @@ impl<'de> SeqAccess<'de> for &mut SpannedAccess<'_, '_> {
     }
 }
 
-/// The file names [`compare_with_saphyr`] knows, one per schema file type.
-pub const FILE_NAMES: [&str; 11] = [
-    "unit.yaml",
-    "functions.yaml",
-    "economic.yaml",
-    "sangong.yaml",
-    "projects.yaml",
-    "procurement.yaml",
-    "assets.yaml",
-    "organisation.yaml",
-    "prior.yaml",
-    "narrative.yaml",
-    "corrections.yaml",
-];
-
 /// What [`compare_with_saphyr`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Comparison {
@@ -1091,50 +1076,39 @@ pub enum Comparison {
 }
 
 /// For the differential test and the `load_fast` fuzz target: reads `text`
-/// as the content file `name` (`projects.yaml`, …; `None` for another
-/// name) with this front end and, when it accepts, with serde-saphyr as
-/// [`parse_yaml`](crate::load::parse_yaml) calls it, and compares the two results
-/// through their `Debug` output (values and positions).
+/// as the content file `name` (`projects.yaml`, …; `None` for a name
+/// [`files`](crate::files) does not declare as YAML) with this front end
+/// and, when it accepts, with serde-saphyr as
+/// [`parse_yaml`](crate::load::parse_yaml) calls it, and compares the two
+/// results through their `Debug` output (values and positions).
 pub fn compare_with_saphyr(name: &str, text: &str) -> Option<Comparison> {
-    fn compare<T: DeserializeOwned + fmt::Debug>(text: &str) -> Comparison {
-        let fast = match from_str::<T>(text) {
-            Ok(value) => value,
-            Err(why) => return Comparison::Bailed(why),
-        };
-        let options = serde_saphyr::options! { with_snippet: false };
-        match serde_saphyr::from_str_with_options::<T>(text, options) {
-            Ok(saphyr) => {
-                let (fast, saphyr) = (format!("{fast:#?}"), format!("{saphyr:#?}"));
-                if fast == saphyr {
-                    Comparison::Same
-                } else {
-                    let line = fast.lines().zip(saphyr.lines()).position(|(a, b)| a != b).unwrap_or(0);
-                    let show = |s: &str| {
-                        s.lines()
-                            .skip(line.saturating_sub(8))
-                            .take(12)
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    };
-                    Comparison::Differ(format!("fast:\n{}\nserde-saphyr:\n{}", show(&fast), show(&saphyr)))
-                }
+    crate::files::by_name(name)?.compare_fast(text)
+}
+
+/// [`compare_with_saphyr`] for the schema type `T`.
+pub(crate) fn compare<T: DeserializeOwned + fmt::Debug>(text: &str) -> Comparison {
+    let fast = match from_str::<T>(text) {
+        Ok(value) => value,
+        Err(why) => return Comparison::Bailed(why),
+    };
+    let options = serde_saphyr::options! { with_snippet: false };
+    match serde_saphyr::from_str_with_options::<T>(text, options) {
+        Ok(saphyr) => {
+            let (fast, saphyr) = (format!("{fast:#?}"), format!("{saphyr:#?}"));
+            if fast == saphyr {
+                Comparison::Same
+            } else {
+                let line = fast.lines().zip(saphyr.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                let show = |s: &str| {
+                    s.lines()
+                        .skip(line.saturating_sub(8))
+                        .take(12)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                Comparison::Differ(format!("fast:\n{}\nserde-saphyr:\n{}", show(&fast), show(&saphyr)))
             }
-            Err(e) => Comparison::Differ(format!("serde-saphyr rejects what the fast front end accepted: {e}")),
         }
+        Err(e) => Comparison::Differ(format!("serde-saphyr rejects what the fast front end accepted: {e}")),
     }
-    use crate::schema::*;
-    Some(match name {
-        "unit.yaml" => compare::<UnitFile>(text),
-        "functions.yaml" => compare::<FunctionsFile>(text),
-        "economic.yaml" => compare::<EconomicFile>(text),
-        "sangong.yaml" => compare::<SangongFile>(text),
-        "projects.yaml" => compare::<ProjectsFile>(text),
-        "procurement.yaml" => compare::<ProcurementFile>(text),
-        "assets.yaml" => compare::<AssetsFile>(text),
-        "organisation.yaml" => compare::<OrganisationFile>(text),
-        "prior.yaml" => compare::<PriorFile>(text),
-        "narrative.yaml" => compare::<NarrativeFile>(text),
-        "corrections.yaml" => compare::<CorrectionsFile>(text),
-        _ => return None,
-    })
 }

@@ -1,21 +1,30 @@
 //! `gongkai import`: published disclosures into content.
 //!
-//! Three front-ends read a published document into one intermediate form,
-//! [`Source`]: a sequence of paragraphs and tables of text cells, in document
-//! order. One back-end ([`content`]) recognises the parts of a disclosure in
-//! it (the nine tables, the sections, performance targets, procurement,
-//! assets) and writes content YAML that keeps the published totals as
-//! declared values, so `check` reports mismatches and rounding tails instead
-//! of silently correcting them. Everything it cannot place is listed.
+//! An import goes through four stages, each with its own modules:
 //!
-//! - [`text`]: the Word-export text form (one tab-indented cell per line, a
-//!   blank line between rows, `[bookmark: …]` anchors);
-//! - [`docx`]: the .docx file itself (paragraphs and tables of document.xml);
-//! - [`xlsx`]: a workbook with the nine tables as sheets.
+//! 1. a reader reads a published document into one intermediate form,
+//!    [`Source`]: a sequence of paragraphs and tables of text cells, in
+//!    document order —
+//!    [`text`] the Word-export text form (one tab-indented cell per line, a
+//!    blank line between rows, `[bookmark: …]` anchors), [`docx`] the .docx
+//!    file itself (paragraphs and tables of document.xml), [`xlsx`] a
+//!    workbook with the nine tables as sheets;
+//! 2. `document` segments it: the tables by kind, the paragraphs of each
+//!    explanatory section, the performance-target tables;
+//! 3. [`content`] builds each content file from the parts it holds, one
+//!    module per file, keeping published totals as declared values (so
+//!    `check` reports mismatches and rounding tails instead of silently
+//!    correcting them) and listing everything it cannot place; each file is
+//!    written through the content crate's one YAML writer;
+//! 4. `trial` checks the files in memory as every command checks a
+//!    department-year and compares what gongkai prints from them with the
+//!    published document.
 
 pub mod content;
+mod document;
 pub mod docx;
 pub mod text;
+mod trial;
 pub mod xlsx;
 
 /// One block of a published document.
@@ -30,6 +39,7 @@ pub enum Block {
 /// A published document read into blocks.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Source {
+    /// Paragraphs and tables in document order.
     pub blocks: Vec<Block>,
 }
 

@@ -71,6 +71,29 @@ pub struct Disclosure {
     pub corrections: Vec<Correction>,
 }
 
+impl Disclosure {
+    /// A department-year of `unit` whose other files are not read yet: every
+    /// part they hold is absent or empty.
+    pub fn new(dir: PathBuf, unit: Unit, codes: std::sync::Arc<CodeLists>) -> Disclosure {
+        Disclosure {
+            dir,
+            unit,
+            codes,
+            functions: None,
+            economic: None,
+            sangong: None,
+            projects: None,
+            procurement: None,
+            assets: None,
+            organisation: Vec::new(),
+            prior: None,
+            narrative: Narrative::default(),
+            sections: std::collections::BTreeMap::new(),
+            corrections: Vec::new(),
+        }
+    }
+}
+
 /// One correction notice of a republished disclosure.
 #[derive(Clone, Debug)]
 pub struct Correction {

@@ -325,13 +325,11 @@ fn sanitize(rev: &str) -> String {
 /// The corrections file for a department-year: the figure changes, as a
 /// 更正说明 the author can edit before republishing.
 pub fn corrections_yaml(existing: Option<&str>, date: &str, changes: &[&Change]) -> String {
-    let mut out = existing
-        .map(str::to_string)
-        .unwrap_or_else(|| "# 更正说明：每次更正一项，发布时显示在公开文件和网页的开头。\ncorrections:\n".to_string());
-    out.push_str(&format!("  - date: {}\n", gongkai_content::write::quote(date)));
-    out.push_str("    note: \"对以下数据进行了更正，相关合计数及各表相应调整：\"\n    changes:\n");
-    for c in changes.iter().filter(|c| is_source(c)) {
-        let line = match c {
+    let mut out = existing.map_or_else(gongkai_content::write::corrections_head, str::to_string);
+    let changes = changes
+        .iter()
+        .filter(|c| is_source(c))
+        .map(|c| match c {
             Change::Cell {
                 table,
                 row,
@@ -343,9 +341,15 @@ pub fn corrections_yaml(existing: Option<&str>, date: &str, changes: &[&Change])
             Change::Fact { label, old, new, .. } => format!("{label}：由 {} 更正为 {}", blank(old), blank(new)),
             Change::Text { section, .. } => format!("情况说明（{section}）的文字"),
             other => other.to_string(),
-        };
-        out.push_str(&format!("      - {}\n", gongkai_content::write::quote(&line)));
-    }
+        })
+        .collect();
+    out.push_str(&gongkai_content::write::correction(
+        &gongkai_model::disclosure::Correction {
+            date: date.to_string(),
+            note: Some("对以下数据进行了更正，相关合计数及各表相应调整：".into()),
+            changes,
+        },
+    ));
     out
 }
 

@@ -270,7 +270,7 @@ impl CodeLists {
         lists
     }
 
-    pub(crate) fn list(&self, kind: Kind) -> &CodeList {
+    pub fn list(&self, kind: Kind) -> &CodeList {
         match kind {
             Kind::Function => &self.function,
             Kind::Economic => &self.economic,

@@ -1,0 +1,397 @@
+//! The trial of an import: the content files it made are checked in memory
+//! as every command checks a department-year
+//! ([`check_department`](gongkai_site::pipeline::check_department) on
+//! [`Files::Memory`]), and what gongkai prints from them is compared with
+//! the published document: every cell of every table it derives, and the
+//! wording of every figure sentence it regenerates. Each difference is
+//! listed, so nothing the content would print differently goes unnoticed.
+//! Nothing is written to the disk.
+
+use crate::content::Regenerated;
+use crate::document::table::Num;
+use crate::document::words::{code_and_name, is_number, one_line, short, squeeze, trim};
+use crate::document::{Doc, Kind, PubTable};
+use gongkai_content::load::Files;
+use gongkai_model::codes::{CodeLists, SiteCodes};
+use gongkai_model::diag::{Diagnostics, Severity};
+use gongkai_model::table::{Cell, Table};
+use gongkai_site::pipeline::{Settings, check_department};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// What an import made, to try.
+pub(crate) struct Trial<'a> {
+    /// The published document.
+    pub(crate) doc: &'a Doc,
+    /// The content files made, by name.
+    pub(crate) files: &'a [(String, String)],
+    /// The department code and year (the folder they would be in).
+    pub(crate) code: &'a str,
+    pub(crate) year: u16,
+    /// The function and economic codes published, with their names.
+    pub(crate) function_codes: &'a BTreeMap<String, String>,
+    pub(crate) economic_codes: &'a BTreeMap<String, String>,
+    /// The figure sentences gongkai writes again.
+    pub(crate) regenerated: &'a [Regenerated],
+}
+
+/// Tries the import: what it finds, one line each.
+pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
+    let Trial { doc, year, .. } = *trial;
+    let mut out = Vec::new();
+    // Codes the built-in lists lack: the site must add them.
+    let lists = CodeLists::builtin(year);
+    let mut site = SiteCodes::default();
+    for (code, name) in trial.function_codes {
+        if !lists.function.contains(code) {
+            out.push(format!(
+                "function code {code} {name} is not in the built-in {} list: add `{code}\t{name}` to content/codes/function.tsv",
+                lists.function.year
+            ));
+            site.function.push((code.clone(), name.clone()));
+        }
+    }
+    for (code, name) in trial.economic_codes {
+        if !lists.economic.contains(code) {
+            out.push(format!(
+                "economic code {code} {name} is not in the built-in {} list: add `{code}\t{name}` to content/codes/economic.tsv",
+                lists.economic.year
+            ));
+            site.economic.push((code.clone(), name.clone()));
+        }
+    }
+    let narrator = match gongkai_render::narrative::Narrator::new(None) {
+        Ok(narrator) => narrator,
+        Err(e) => {
+            out.push(format!(
+                "the imported content could not be tried (gongkai's own templates: {e}); published tables were not compared"
+            ));
+            return out;
+        }
+    };
+    let settings = Settings {
+        config: gongkai_model::config::SiteConfig::defaults(std::path::Path::new("content")),
+        site_codes: site,
+        narrator,
+    };
+    let files: BTreeMap<String, Vec<u8>> = trial
+        .files
+        .iter()
+        .map(|(name, text)| (name.clone(), text.as_bytes().to_vec()))
+        .collect();
+    let dir = PathBuf::from(year.to_string()).join(trial.code);
+    let mut diags = Diagnostics::new();
+    let Some(checked) = check_department(Files::Memory(&files), &dir, &settings, &mut diags) else {
+        if !diags.iter().any(|d| d.rule == "not-derived") {
+            out.push(format!("the imported unit.yaml does not load: {}", diags.render_text()));
+            return out;
+        }
+        // Errors in the files: check derives nothing from them.
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            let file = d
+                .loc
+                .file
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(format!(
+                "check will report in {file} line {}: {}",
+                d.loc.line, d.message
+            ));
+        }
+        out.push(
+            "published tables and figure sentences were not compared: check derives nothing from files with errors"
+                .into(),
+        );
+        return out;
+    };
+    let derived = &checked.derived;
+    for (kind, table) in Kind::NINE.iter().zip(&derived.tables) {
+        if let Some(published) = doc.table(*kind) {
+            compare_table(published, table, &mut out);
+        }
+    }
+    for (kind, table) in [
+        (Kind::Procurement, &derived.procurement),
+        (Kind::Assets, &derived.assets),
+        (Kind::Organisation, &derived.organisation),
+    ] {
+        if let (Some(published), Some(table)) = (doc.table(kind), table) {
+            compare_table(published, table, &mut out);
+        }
+    }
+    if derived.tables.is_empty() {
+        for kind in Kind::NINE {
+            if let Some(t) = doc.table(kind) {
+                out.push(format!(
+                    "{}: published, but no 部门预算支出总表 was found to derive it from; not imported",
+                    t.title
+                ));
+            }
+        }
+    }
+    // The regenerated figure sentences against gongkai's.
+    if trial.regenerated.is_empty() {
+        return out;
+    }
+    let Some(rendered) = &checked.document else {
+        for (_, sec, text) in trial.regenerated {
+            out.push(format!(
+                "{}: gongkai could not render this section to compare; published text: {text}",
+                sec.label()
+            ));
+        }
+        return out;
+    };
+    for (id, sec, text) in trial.regenerated {
+        let ours = rendered
+            .sections
+            .iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("");
+        let missing = uncovered(text, ours);
+        if !missing.is_empty() {
+            out.push(format!(
+                "{}: published wording not reproduced by gongkai's sentence — published: «{}» ; not in gongkai's text: «{}» ; gongkai writes: «{}»",
+                sec.label(),
+                text,
+                missing.join("」「"),
+                ours.trim()
+            ));
+        }
+    }
+    out
+}
+
+/// Normalised text for comparing wording: no spaces, full-width
+/// punctuation, numbers without trailing zeros.
+fn normalise(text: &str) -> String {
+    let mut s: String = squeeze(text)
+        .chars()
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            ',' => '，',
+            ';' => '；',
+            ':' => '：',
+            c => c,
+        })
+        .collect();
+    // Numbers: 56.10 → 56.1
+    let mut out = String::with_capacity(s.len());
+    let mut number = String::new();
+    s.push('\u{0}');
+    for c in s.chars() {
+        if c.is_ascii_digit() || (c == '.' && !number.is_empty() && !number.contains('.')) {
+            number.push(c);
+            continue;
+        }
+        if !number.is_empty() {
+            let trimmed = number.trim_end_matches('.');
+            match trimmed.parse::<Decimal>() {
+                Ok(d) if trimmed.contains('.') => out.push_str(&short(d)),
+                _ => out.push_str(trimmed),
+            }
+            if number.ends_with('.') {
+                out.push('.');
+            }
+            number.clear();
+        }
+        if c != '\u{0}' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Clauses of `published` that `ours` lacks.
+fn uncovered(published: &str, ours: &str) -> Vec<String> {
+    let ours = normalise(ours);
+    normalise(published)
+        .split(['，', '。', '；', '：', '（', '）', '、', '“', '”'])
+        .filter(|c| !c.is_empty() && !ours.contains(*c))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A cell's text for comparison.
+fn cell_norm(s: &str) -> String {
+    let t = squeeze(s);
+    match Num::of(&t) {
+        Num::Empty => String::new(),
+        Num::Value(v) => {
+            let d: Decimal = v.parse().unwrap_or_default();
+            if d.is_zero() { String::new() } else { short(d) }
+        }
+        Num::Bad(_) => t.replace('(', "（").replace(')', "）"),
+    }
+}
+
+/// One published table against gongkai's, row by row (aligned on their
+/// labels) and cell by cell.
+fn compare_table(published: &PubTable, table: &Table, out: &mut Vec<String>) {
+    let title = &published.title;
+    let data: Vec<&Vec<String>> = published.data();
+    let width = table.columns.len();
+    let numbered = table.columns.first() == Some(&"序号");
+    // Published rows fitted to the derived width.
+    let rows: Vec<Vec<String>> = data
+        .iter()
+        .map(|r| {
+            let mut r: Vec<String> = (*r).clone();
+            // The 机构设置 table prints names without their unit codes.
+            if published.kind == Kind::Organisation
+                && let Some(first) = r.first_mut()
+                && let Some((code, name)) = code_and_name(first)
+                && code.len() >= 6
+            {
+                *first = name;
+            }
+            while r.len() > width && r.last().is_some_and(|c| trim(c).is_empty()) {
+                r.pop();
+            }
+            if numbered && r.len() + 1 == width {
+                r.insert(0, String::new());
+            }
+            r
+        })
+        .collect();
+    let text_columns: Vec<usize> = (0..width)
+        .filter(|i| !(numbered && *i == 0))
+        .filter(|i| {
+            table
+                .rows
+                .iter()
+                .any(|r| matches!(r.cells.get(*i), Some(Cell::Text(_))))
+        })
+        .collect();
+    let signature = |cells: &dyn Fn(usize) -> String| -> String {
+        text_columns.iter().map(|i| cells(*i)).collect::<Vec<_>>().join("|")
+    };
+    let ours: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| signature(&|i| r.cells.get(i).map(|c| cell_norm(&c.display())).unwrap_or_default()))
+        .collect();
+    let theirs: Vec<String> = rows
+        .iter()
+        .map(|r| signature(&|i| r.get(i).map(|c| cell_norm(c)).unwrap_or_default()))
+        .collect();
+    let pairs = align(&theirs, &ours);
+    let mut matched_ours = vec![false; ours.len()];
+    for (p, o) in &pairs {
+        matched_ours[*o] = true;
+        let pr = &rows[*p];
+        let or = &table.rows[*o];
+        if pr.len() > width && pr[width..].iter().any(|c| !trim(c).is_empty()) {
+            out.push(format!(
+                "{title}: row «{}»: cells beyond gongkai's {width} columns: {}",
+                label_of(pr),
+                pr[width..].join(" | ")
+            ));
+        }
+        for i in 0..width {
+            if numbered && i == 0 {
+                continue;
+            }
+            let a = pr.get(i).map(|c| cell_norm(c)).unwrap_or_default();
+            let b = or.cells.get(i).map(|c| cell_norm(&c.display())).unwrap_or_default();
+            if a != b {
+                out.push(format!(
+                    "{title}: row «{}», column {}: published `{}`, gongkai prints `{}`",
+                    label_of(pr),
+                    table.columns[i],
+                    pr.get(i).map(|c| one_line(c)).unwrap_or_default(),
+                    or.cells[i].display()
+                ));
+            }
+        }
+    }
+    let matched: BTreeSet<usize> = pairs.iter().map(|(p, _)| *p).collect();
+    for (p, row) in rows.iter().enumerate() {
+        if matched.contains(&p) {
+            continue;
+        }
+        let content: Vec<String> = row
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| !(trim(c).is_empty() || numbered && *i == 0))
+            .map(|(_, c)| one_line(c))
+            .collect();
+        if !content.is_empty() {
+            let hint = if published.kind == Kind::Summary {
+                " (gongkai prints the 类 lines of the year's list; a locality line such as 人行科目 needs its code in content/codes/lei.tsv and figures in functions.yaml)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "{title}: published row not reproduced by gongkai: {}{hint}",
+                content.join(" | ")
+            ));
+        }
+    }
+    for (o, row) in table.rows.iter().enumerate() {
+        if !matched_ours[o]
+            && row
+                .cells
+                .iter()
+                .any(|c| matches!(c, Cell::Amount(f) if !f.shown.is_zero()))
+        {
+            out.push(format!(
+                "{title}: gongkai prints a row the published table lacks: {}",
+                row.cells.iter().map(Cell::display).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+    }
+    let published_note = published.note.as_deref().map(squeeze);
+    let our_note = table.note.as_deref().map(squeeze);
+    if published_note.is_some() && published_note != our_note {
+        out.push(format!(
+            "{title}: published note `{}` differs from gongkai's `{}`",
+            published.note.clone().unwrap_or_default(),
+            table.note.clone().unwrap_or_default()
+        ));
+    }
+}
+
+/// A row's label for messages: its first texts that are not numbers.
+fn label_of(row: &[String]) -> String {
+    row.iter()
+        .skip(1)
+        .map(|c| one_line(c))
+        .filter(|c| !c.is_empty() && !is_number(c))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Longest common subsequence of two row-signature lists: matched index pairs.
+fn align(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i][j] = if a[i] == b[j] {
+                dp[i + 1][j + 1] + 1
+            } else {
+                dp[i + 1][j].max(dp[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n && j < m {
+        if a[i] == b[j] {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if dp[i + 1][j] >= dp[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
