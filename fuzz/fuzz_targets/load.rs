@@ -3,22 +3,30 @@
 //! Input: the files of one department-year, NUL-separated, in the order of
 //! `gongkai_fuzz::load_files()` (the YAML files `gongkai_content::files`
 //! declares); an empty chunk means "this file is absent" (so `\0\0…` skips
-//! files), chunks past the last name are ignored. They are loaded from
+//! files), chunks past the last name are ignored. They go through the one
+//! pipeline step every command runs (`pipeline::check_department`), from
 //! memory (`Files::Memory`), never from the disk.
 //! `fuzz/make-corpus.py` builds such inputs from content folders.
 
 #![no_main]
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
+use gongkai_content::load::Files;
 use gongkai_model::diag::Diagnostics;
-use gongkai_render::narrative::Narrator;
+use gongkai_site::pipeline::{Settings, check_department};
 use libfuzzer_sys::fuzz_target;
 
-fn narrator() -> &'static Narrator {
-    static NARRATOR: OnceLock<Narrator> = OnceLock::new();
-    NARRATOR.get_or_init(|| Narrator::new(None).expect("the default templates compile"))
+/// The settings of a site with no configuration, code lists or theme of its
+/// own: the built-in ones.
+fn settings() -> &'static Settings {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let mut quiet = Diagnostics::new();
+        Settings::of_site(Path::new("/nonexistent/content"), &mut quiet).expect("the default templates compile")
+    })
 }
 
 // `GONGKAI_FUZZ_VERBOSE=1` prints how far each input got and its
@@ -26,22 +34,17 @@ fn narrator() -> &'static Narrator {
 fuzz_target!(|data: &[u8]| {
     let files: BTreeMap<String, Vec<u8>> = gongkai_fuzz::department_files(data);
     let mut diags = Diagnostics::new();
-    let loaded = gongkai_content::load::load_in_memory(&files, &mut diags);
-    if let Some(d) = loaded.filter(|_| !diags.has_errors()) {
-        let derived = gongkai_derive::derive::derive(&d, &mut diags);
-        gongkai_derive::check::check(&d, &derived, &mut diags);
-        gongkai_derive::prose::check_literals(&d, &mut diags);
-        let facts = gongkai_derive::facts::Facts::build(&d, &derived);
-        let _ = facts.to_context(gongkai_render::markers::mark);
-        let document = gongkai_render::document::render(&d, &derived, &facts, narrator(), &mut diags);
-        if let Some(doc) = &document {
-            gongkai_derive::prose::check_reasons(&d, &doc.sections, &mut diags);
+    // The one step every command runs on a department-year: load, derive,
+    // check, facts, document with its read-back, prose rules.
+    let checked = check_department(Files::Memory(&files), Path::new("2022/101"), settings(), &mut diags);
+    if gongkai_fuzz::verbose() {
+        match &checked {
+            Some(c) => eprintln!("loaded, derived, checked; rendered: {}", c.document.is_some()),
+            None => eprintln!(
+                "files: {:?}; not derived (load failed or has errors)",
+                files.keys().collect::<Vec<_>>()
+            ),
         }
-        if gongkai_fuzz::verbose() {
-            eprintln!("loaded, derived, checked; rendered: {}", document.is_some());
-        }
-    } else if gongkai_fuzz::verbose() {
-        eprintln!("files: {:?}; not derived (load failed or has errors)", files.keys().collect::<Vec<_>>());
     }
     // The diagnostics as `check` prints them (snippets cut from the sources).
     let text = diags.render_text();
