@@ -38,6 +38,7 @@ impl AmountUnit {
         }
     }
 
+    /// 万元 or 元, as content files and messages write it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Wan => "万元",
@@ -52,17 +53,21 @@ pub(crate) const MAX_DECIMALS: u32 = 2;
 /// An exact amount with its precision radius, both in 元.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Amount {
+    /// The exact amount in 元.
     pub yuan: Decimal,
+    /// Half a unit of the second decimal of the unit typed in, in 元 (50 for
+    /// 万元, 0.005 for 元); a sum adds its parts' radii; exact amounts have none.
     pub radius: Decimal,
 }
 
 impl Amount {
+    /// Nothing, exactly: what a blank cell counts as, and a sum starts from.
     pub const ZERO: Amount = Amount {
         yuan: Decimal::ZERO,
         radius: Decimal::ZERO,
     };
 
-    /// An amount typed with `decimals` decimals in `unit`.
+    /// An amount typed in `unit`, with the radius of its two published decimals.
     pub fn entered(value: Decimal, unit: AmountUnit) -> Self {
         let half_step = Decimal::new(5, MAX_DECIMALS + 1); // 0.005 of the unit
         Amount {
@@ -84,6 +89,7 @@ impl Amount {
         to_wan(self.yuan)
     }
 
+    /// Whether the exact amount is zero (whatever its radius).
     pub fn is_zero(&self) -> bool {
         self.yuan.is_zero()
     }
@@ -137,14 +143,24 @@ pub fn format_wan(wan: Decimal) -> String {
 /// Why a typed amount is not a valid amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
+    /// More than two decimals: 万元 are published with two, 元 stop at 分.
     #[error("`{text}` has {decimals} decimals; amounts in {unit} carry at most 2")]
     TooManyDecimals {
+        /// The amount as typed, trimmed.
         text: String,
+        /// How many decimals it has.
         decimals: u32,
+        /// The unit it was typed in: 万元 or 元.
         unit: &'static str,
     },
+    /// Not a plain number: separators, an exponent, full-width digits, a unit in the cell ….
     #[error("`{text}` is not an amount: {why}")]
-    Malformed { text: String, why: &'static str },
+    Malformed {
+        /// The amount as typed, trimmed.
+        text: String,
+        /// What is wrong with it, for the message.
+        why: &'static str,
+    },
 }
 
 impl AmountError {
@@ -224,9 +240,19 @@ pub enum Agreement {
     /// The declared figure is what the parts show.
     Equal,
     /// Off by a rounding tail (尾差) within the interval: the declared figure stands.
-    Tail { difference: Decimal, bound: Decimal },
+    Tail {
+        /// Derived minus declared, in 万元.
+        difference: Decimal,
+        /// The most rounding can explain, in 万元: both radii added.
+        bound: Decimal,
+    },
     /// Off by more than rounding can explain.
-    Mismatch { difference: Decimal, bound: Decimal },
+    Mismatch {
+        /// Derived minus declared, in 万元.
+        difference: Decimal,
+        /// The most rounding can explain, in 万元: both radii added.
+        bound: Decimal,
+    },
 }
 
 /// Compares a declared total with the total derived from its parts, in 万元:

@@ -16,12 +16,16 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Wrong: fails `check` and `build`.
     Error,
+    /// Probably wrong, or worth a look; the build goes on.
     Warning,
+    /// For information (a rounding tail within bounds, a step skipped); nothing to fix.
     Note,
 }
 
 impl Severity {
+    /// `error`, `warning` or `note`, as findings print it.
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -35,9 +39,13 @@ impl Severity {
 /// length in characters of the value it points at.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
+    /// The file, its path as findings print it (see [`display_path`]).
     pub file: Arc<Path>,
+    /// Line, from 1.
     pub line: u32,
+    /// Column in characters, from 1.
     pub column: u32,
+    /// Length of the value in characters (0 for a whole file): what the carets underline.
     pub len: u32,
 }
 
@@ -62,6 +70,7 @@ impl Loc {
         }
     }
 
+    /// The position serde-saphyr reports for a value or an error in `file`.
     pub fn from_saphyr(file: &Arc<Path>, loc: &serde_saphyr::Location) -> Self {
         Loc {
             file: file.clone(),
@@ -75,16 +84,20 @@ impl Loc {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// How bad it is.
     pub severity: Severity,
     /// Stable identifier of the rule, e.g. `total-rounding-tail`.
     pub rule: &'static str,
+    /// Where: the value the finding is about.
     pub loc: Loc,
+    /// What is wrong, in one sentence without the position (the headline adds it).
     pub message: String,
     /// What would be right, when that can be said.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// A finding without help; set `help` to add what would be right.
     pub fn new(severity: Severity, rule: &'static str, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
@@ -135,6 +148,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty list.
     pub fn new() -> Self {
         Self::default()
     }
@@ -144,18 +158,22 @@ impl Diagnostics {
         self.sources.insert(path, text);
     }
 
+    /// Adds a finding made elsewhere (a code verdict, a cached finding).
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
+    /// Adds an error; set `help` on the result to say what would be right.
     pub fn error(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Error, rule, loc, message))
     }
 
+    /// Adds a warning; set `help` on the result to say what would be right.
     pub fn warning(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Warning, rule, loc, message))
     }
 
+    /// Adds a note; set `help` on the result to say more.
     pub fn note(&mut self, rule: &'static str, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.push_get(Diagnostic::new(Severity::Note, rule, loc, message))
     }
@@ -179,14 +197,17 @@ impl Diagnostics {
         self.sources.extend(other.sources);
     }
 
+    /// Whether any finding is an error, which fails `check` and `build`.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// How many findings are of `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 
+    /// Whether there is no finding at all.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -255,6 +276,7 @@ impl Diagnostics {
         )
     }
 
+    /// The findings in the order they were reported (unsorted, duplicates kept).
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

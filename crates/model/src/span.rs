@@ -1,8 +1,8 @@
 //! [`Spanned<T>`]: a value of a content file together with where it was typed.
 //!
-//! Both YAML front ends of [`load`](gongkai_content::load) produce it: serde-saphyr
+//! Both YAML front ends of `gongkai_content::load` produce it: serde-saphyr
 //! (through its own `serde_saphyr::Spanned`, converted here) and the fast
-//! front end of [`fast`](super::fast), which hands the position over directly.
+//! front end, `gongkai_content::fast`, which hands the position over directly.
 //! Which one is driving is told apart by how the deserializer answers
 //! `deserialize_newtype_struct(`[`FAST_SPANNED`]`)`: serde-saphyr treats a
 //! newtype it does not know as transparent and calls `visit_newtype_struct`
@@ -20,6 +20,7 @@ pub const FAST_SPANNED: &str = "__gongkai_spanned";
 /// A value with the position of the YAML node it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
+    /// The value of the node.
     pub value: T,
     /// Where the node is (for an alias, where the alias is, as serde-saphyr has it).
     pub referenced: Pos,
@@ -34,7 +35,9 @@ pub struct Spanned<T> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[repr(align(8))]
 pub struct Pos {
+    /// Line, from 1.
     pub line: u32,
+    /// Column, from 1.
     pub column: u32,
     /// Characters before the node, from the start of the text.
     pub offset: u32,

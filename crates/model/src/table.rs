@@ -39,6 +39,7 @@ pub enum TableId {
 }
 
 impl TableId {
+    /// The nine tables of 第一部分, in published order (not those of 第二部分).
     pub const ALL: [TableId; 9] = [
         TableId::Summary,
         TableId::Revenue,
@@ -112,6 +113,7 @@ fn serialize_fixed2<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok
 }
 
 impl Figure {
+    /// A figure computed from its parts: exact, shown rounded to 万元.
     pub fn derived(amount: Amount) -> Self {
         Figure {
             amount,
@@ -143,10 +145,12 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A text cell.
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
 
+    /// A cell with a derived amount.
     pub fn amount(amount: Amount) -> Cell {
         Cell::Amount(Figure::derived(amount))
     }
@@ -160,6 +164,7 @@ impl Cell {
         }
     }
 
+    /// The figure of an amount cell; `None` for text and blank cells.
     pub fn figure(&self) -> Option<&Figure> {
         match self {
             Cell::Amount(f) => Some(f),
@@ -175,22 +180,27 @@ pub struct Row {
     pub key: String,
     /// Indentation level of the label (其中 rows).
     pub indent: u8,
+    /// The cells, one per column.
     pub cells: Vec<Cell>,
 }
 
 /// A derived table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Table {
+    /// Which table this is.
     pub id: TableId,
+    /// The title as published.
     pub title: &'static str,
     /// Column labels, one per cell (the 栏次 line of the header).
     pub columns: Vec<&'static str>,
+    /// The rows in printed order.
     pub rows: Vec<Row>,
     /// The 注 printed under an empty table.
     pub note: Option<String>,
 }
 
 impl Table {
+    /// An empty table with the published title of `id` and these column labels.
     pub fn new(id: TableId, columns: Vec<&'static str>) -> Self {
         Table {
             id,
@@ -201,6 +211,7 @@ impl Table {
         }
     }
 
+    /// Appends a row under `key`; `cells` has one cell per column.
     pub fn push(&mut self, key: impl Into<String>, indent: u8, cells: Vec<Cell>) {
         debug_assert_eq!(cells.len(), self.columns.len(), "row width of {}", self.title);
         self.rows.push(Row {

@@ -6,7 +6,7 @@
 //! old). A site may extend or rename codes with
 //! `content/codes/{function,economic,lei}.tsv`. What a code given in a
 //! disclosure is judged to be (listed, renamed, missing from the list, or
-//! unknown) is worked out in [`verdict`].
+//! unknown) is worked out in `verdict` and reported by [`CodeLists::check`].
 
 pub(crate) mod verdict;
 
@@ -25,6 +25,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The classification's name, e.g. 支出功能分类科目.
     pub fn label(self) -> &'static str {
         match self {
             Kind::Function => "支出功能分类科目",
@@ -141,10 +142,12 @@ impl CodeList {
         self
     }
 
+    /// The name `code` has in this list, if listed.
     pub fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
     }
 
+    /// Whether `code` is in this list.
     pub fn contains(&self, code: &str) -> bool {
         self.names.contains_key(code)
     }
@@ -181,7 +184,7 @@ fn pick_since(lists: &[(u16, &'static str)], year: u16) -> Option<(u16, &'static
 }
 
 /// Every built-in edition of a kind, oldest first, parsed once: what
-/// [`Verdict`] searches for a name a code had in another edition.
+/// [`Verdict`](verdict::Verdict) searches for a name a code had in another edition.
 pub(crate) fn editions(kind: Kind) -> &'static [CodeList] {
     static FUNCTION: OnceLock<Vec<CodeList>> = OnceLock::new();
     static ECONOMIC: OnceLock<Vec<CodeList>> = OnceLock::new();
@@ -221,7 +224,9 @@ fn economic_list(year: u16) -> CodeList {
 /// The lists in force for one disclosure.
 #[derive(Clone, Debug)]
 pub struct CodeLists {
+    /// 支出功能分类科目: 类 / 款 / 项.
     pub function: CodeList,
+    /// 支出经济分类科目: 类 / 款 (部门预算 301–399, from 2018 also 政府预算 501–599).
     pub economic: CodeList,
     /// The 收支总表 expenditure lines: 类 codes in printed order.
     pub lei: CodeList,
@@ -295,8 +300,11 @@ impl CodeLists {
 /// A site's additions to the built-in lists.
 #[derive(Debug, Default)]
 pub struct SiteCodes {
+    /// (code, name) lines of `function.tsv`: new codes, or new names for listed ones.
     pub function: Vec<(String, String)>,
+    /// (code, name) lines of `economic.tsv`, likewise.
     pub economic: Vec<(String, String)>,
+    /// (code, name) lines of `lei.tsv` (the 收支总表 lines), likewise.
     pub lei: Vec<(String, String)>,
     /// The built-in lists with these additions applied, by the built-in
     /// lists they start from (see [`CodeLists::for_site`]).
