@@ -275,6 +275,7 @@ impl CodeLists {
         lists
     }
 
+    /// The list of one kind (function, economic, or the 收支总表 lines).
     pub fn list(&self, kind: Kind) -> &CodeList {
         match kind {
             Kind::Function => &self.function,
