@@ -50,12 +50,20 @@ fn education() -> NewDepartment {
 }
 
 #[test]
-fn new_scaffold_checks_clean_blank_and_once_filled_in() {
+fn new_scaffold_asks_for_what_it_lacks_and_checks_clean_once_filled_in() {
     let root = temp("new");
     let dir = root.join("content/2023/205");
     write_files(&dir, &scaffold(&education()).unwrap(), false).unwrap();
+    // Blank, the scaffold says only what must still be said: the assets
+    // (or that there are none) and the procurement (or that there is none);
+    // a blank is never published as 0.00.
     let (checked, diags) = check(&root.join("content"));
-    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let errors: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.severity == gongkai_model::diag::Severity::Error)
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(errors, ["procurement-none", "assets-none"], "{}", diags.render_text());
     assert_eq!(checked.len(), 1);
 
     // Fill in the figures as a finance officer would.
@@ -67,6 +75,16 @@ fn new_scaffold_checks_clean_blank_and_once_filled_in() {
     edit(&dir.join("prior.yaml"), "total: ~", "total: 140.00");
     edit(&dir.join("prior.yaml"), "basic: ~", "basic: 115.00");
     edit(&dir.join("prior.yaml"), "project: ~", "project: 25.00");
+    edit(
+        &dir.join("assets.yaml"),
+        "vehicles: { quantity: ~, value: ~ }",
+        "vehicles: { quantity: 2, value: 36.50 }",
+    );
+    edit(
+        &dir.join("procurement.yaml"),
+        "note: ~",
+        "note: 本部门2023年无政府采购预算。",
+    );
     let (checked, diags) = check(&root.join("content"));
     assert!(!diags.has_errors(), "{}", diags.render_text());
     let t3 = checked[0].derived.table(TableId::Expenditure).unwrap();

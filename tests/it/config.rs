@@ -142,6 +142,5 @@ fn proofreading_can_be_switched_off_for_a_site() {
     std::fs::write(root.join("gongkai.toml"), "[check]\nproofreading = false\n").unwrap();
     let text = check();
     assert!(!text.contains("proof-"), "{text}");
-    assert!(text.contains("warning[change-reason]"), "other rules still run: {text}");
     let _ = std::fs::remove_dir_all(&root);
 }

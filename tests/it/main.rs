@@ -6,6 +6,7 @@ mod cache;
 mod charts;
 mod check_fixtures;
 mod common;
+mod completeness;
 mod config;
 mod conservation;
 mod document;

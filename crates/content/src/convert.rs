@@ -520,7 +520,10 @@ impl<'a> FileCtx<'a> {
     /// `projects.yaml`.
     pub(crate) fn projects(&self, raw: schema::ProjectsFile, diags: &mut Diagnostics) -> Projects {
         let projects = raw.projects.iter().map(|p| self.project(p, diags)).collect();
-        Projects { projects }
+        Projects {
+            projects,
+            loc: Loc::file_start(&self.file),
+        }
     }
 
     /// One project of `projects.yaml`.

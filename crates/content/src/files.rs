@@ -420,6 +420,27 @@ pub fn by_name(name: &str) -> Option<&'static ContentFile> {
     FILES.iter().find(|f| f.name == name)
 }
 
+/// The declared file a misnamed one was meant to be: `Assets.yaml`,
+/// `assets.yml`, `assets.yaml.txt` (Notepad), `assets .yaml`, `asset.yaml`
+/// all mean `assets.yaml`. `None` for a declared name itself and for a name
+/// nothing like one.
+pub fn meant(name: &str) -> Option<&'static ContentFile> {
+    if by_name(name).is_some() {
+        return None;
+    }
+    let lower = name.trim().to_lowercase();
+    let lower = lower.strip_suffix(".txt").unwrap_or(&lower).trim();
+    let stem = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))
+        .or_else(|| lower.strip_suffix(".yam"))?
+        .trim();
+    yaml_files().find(|f| {
+        let declared = f.name.trim_end_matches(".yaml");
+        stem == declared || gongkai_model::diag::closest(stem, &[declared]).is_some()
+    })
+}
+
 /// The YAML files, in [`FILES`] order.
 pub fn yaml_files() -> impl Iterator<Item = &'static ContentFile> {
     FILES.iter().filter(|f| f.is_yaml())

@@ -46,9 +46,66 @@ pub enum LoadError {
 /// in path order.
 pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(find_disclosures_with(content, |_, _| ())?
+        .found
         .into_iter()
         .map(|(dir, ())| dir)
         .collect())
+}
+
+/// What a search of the content folder found.
+#[derive(Debug)]
+pub struct Found<T> {
+    /// The department-year folders with what `visit` made of each, in path order.
+    pub found: Vec<(PathBuf, T)>,
+    /// Folders that look like a department-year but have no `unit.yaml`
+    /// (their files would be skipped without a word otherwise).
+    pub strays: Vec<Stray>,
+}
+
+/// A folder that looks like a department-year but is not one: it holds
+/// content files, or a file named like `unit.yaml`, and no `unit.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stray {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The file that was meant as `unit.yaml` (`Unit.yaml`, `unit.yml`,
+    /// `unit.yaml.txt`), when there is one.
+    pub near_miss: Option<String>,
+    /// The content files it holds.
+    pub content_files: Vec<String>,
+}
+
+impl Stray {
+    /// The finding: an error at the folder, naming the near miss.
+    pub fn report(&self, diags: &mut Diagnostics) {
+        let file: Arc<Path> =
+            Arc::from(display_path(&self.dir.join(self.near_miss.as_deref().unwrap_or("unit.yaml"))).as_path());
+        let shown = display_path(&self.dir);
+        let holds = if self.content_files.is_empty() {
+            String::new()
+        } else {
+            format!(" (it holds {})", self.content_files.join(", "))
+        };
+        let d = match &self.near_miss {
+            Some(name) => diags.error(
+                "unit-missing",
+                Loc::file_start(&file),
+                format!(
+                    "`{}` is not a department-year{holds}: its unit file is named `{name}`, and gongkai reads only `unit.yaml`",
+                    shown.display()
+                ),
+            ),
+            None => diags.error(
+                "unit-missing",
+                Loc::file_start(&file),
+                format!("`{}` has content files but no unit.yaml{holds}, so nothing in it is published", shown.display()),
+            ),
+        };
+        d.help = Some(match &self.near_miss {
+            Some(name) => format!("rename `{name}` to `unit.yaml` (in Windows, show file extensions to see `.txt`)"),
+            None => "add unit.yaml (`gongkai new` writes one), or move the files out of the content folder".into(),
+        });
+    }
 }
 
 /// [`find_disclosures`], calling `visit` on each department-year folder
@@ -58,7 +115,7 @@ pub fn find_disclosures(content: &Path) -> Result<Vec<PathBuf>, LoadError> {
 pub fn find_disclosures_with<T: Send>(
     content: &Path,
     visit: impl Fn(&Path, Vec<std::fs::DirEntry>) -> T + Sync,
-) -> Result<Vec<(PathBuf, T)>, LoadError> {
+) -> Result<Found<T>, LoadError> {
     if !content.is_dir() {
         return Err(LoadError::MissingContent(content.to_path_buf()));
     }
@@ -68,6 +125,7 @@ pub fn find_disclosures_with<T: Send>(
     // the found folders component-wise gives the order of a walk that
     // visits sub-folders in name order.
     let mut found = Vec::new();
+    let mut strays = Vec::new();
     let mut level = vec![content.to_path_buf()];
     for depth in (0..=7).rev() {
         if level.is_empty() {
@@ -79,13 +137,15 @@ pub fn find_disclosures_with<T: Send>(
             if depth > 0 {
                 level.extend(listing.sub);
             }
-            if let Some(visited) = listing.visited {
-                found.push((listing.dir, visited));
+            match listing.visited {
+                Some(visited) => found.push((listing.dir, visited)),
+                None => strays.extend(listing.stray),
             }
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(found)
+    strays.sort_by(|a, b| a.dir.cmp(&b.dir));
+    Ok(Found { found, strays })
 }
 
 /// What listing one folder tells: what `visit` made of it when it holds a
@@ -93,6 +153,8 @@ pub fn find_disclosures_with<T: Send>(
 struct Listing<T> {
     dir: PathBuf,
     visited: Option<T>,
+    /// Without a unit.yaml: whether it looks like a department-year.
+    stray: Option<Stray>,
     sub: Vec<PathBuf>,
 }
 
@@ -110,6 +172,8 @@ fn list_folders<T: Send>(
         let mut has_unit = false;
         let mut sub = Vec::new();
         let mut entries = Vec::new();
+        let mut near_miss = None;
+        let mut content_files = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
             let kind = entry.file_type().map_err(io)?;
@@ -117,12 +181,26 @@ fn list_folders<T: Send>(
                 has_unit = true;
             } else if kind.is_dir() {
                 sub.push(entry.path());
+            } else if kind.is_file() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if files::meant(&name).is_some_and(|f| f.name == files::UNIT.name) {
+                    near_miss = Some(name);
+                } else if files::by_name(&name).is_some() {
+                    content_files.push(name);
+                }
             }
             entries.push(entry);
         }
+        content_files.sort();
+        let stray = (!has_unit && (near_miss.is_some() || !content_files.is_empty())).then(|| Stray {
+            dir: dir.clone(),
+            near_miss,
+            content_files,
+        });
         Ok(Listing {
             dir: dir.clone(),
             visited: has_unit.then(|| visit(dir, entries)),
+            stray,
             sub,
         })
     })
@@ -154,6 +232,17 @@ impl Files<'_> {
                 .get(name)
                 .map(|bytes| parse_yaml::<T>(Arc::from(Path::new(name)), bytes, diags)),
         }
+    }
+
+    /// The declared content files that are there.
+    fn present(&self) -> std::collections::BTreeSet<&'static str> {
+        files::yaml_files()
+            .map(|f| f.name)
+            .filter(|name| match self {
+                Files::Disk(dir) => dir.join(name).is_file(),
+                Files::Memory(map) => map.contains_key(*name),
+            })
+            .collect()
     }
 
     /// The entries of the `sections/` folder in name order: each as shown
@@ -197,6 +286,50 @@ impl Files<'_> {
                     None => Read::Absent(std::io::ErrorKind::NotFound.into()),
                 }
             }
+        }
+    }
+}
+
+/// A file of a department-year folder whose name is a slip for a content
+/// file's (`Assets.yaml`, `assets.yml`, `assets.yaml.txt`) is an error: its
+/// figures would silently be left out.
+fn misnamed(folder: &Path, diags: &mut Diagnostics) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        if let Some(meant) = files::meant(&name) {
+            let path = folder.join(&name);
+            let file: Arc<Path> = Arc::from(display_path(&path).as_path());
+            let present = folder.join(meant.name).is_file();
+            diags
+                .error(
+                    "file-misnamed",
+                    Loc::file_start(&file),
+                    if present {
+                        format!(
+                            "`{name}` is not read (gongkai reads `{}`, which is here too): is it an old copy?",
+                            meant.name
+                        )
+                    } else {
+                        format!(
+                            "`{name}` is not read: gongkai reads `{}`, so its figures would be left out",
+                            meant.name
+                        )
+                    },
+                )
+                .help = Some(if present {
+                format!("merge it into `{}` and delete it", meant.name)
+            } else {
+                format!(
+                    "rename it to `{}` (in Windows, show file extensions to see `.txt`)",
+                    meant.name
+                )
+            });
         }
     }
 }
@@ -255,6 +388,10 @@ pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Di
         if let Some(load) = file.load {
             load(&mut loader, &mut disclosure);
         }
+    }
+    disclosure.present = files.present();
+    if let Files::Disk(folder) = files {
+        misnamed(folder, diags);
     }
     Some(disclosure)
 }
@@ -500,6 +637,19 @@ pub fn parse_yaml<T: DeserializeOwned>(
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     diags.add_source(file.clone(), Arc::from(text));
+    if says_nothing(text) {
+        diags
+            .error(
+                "file-empty",
+                start,
+                "the file is empty (or only comments): an empty file would print as 0.00",
+            )
+            .help = Some(
+            "write its figures; if the department has none, say so in the file's `note` (procurement, assets) or delete the file"
+                .into(),
+        );
+        return None;
+    }
     if let Ok(value) = crate::fast::from_str::<T>(text) {
         return Some((value, file));
     }
@@ -514,6 +664,14 @@ pub fn parse_yaml<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// Whether a YAML text holds nothing: blank lines, comments, document
+/// markers, or an empty mapping.
+fn says_nothing(text: &str) -> bool {
+    text.lines()
+        .map(|l| l.split_once(" #").map_or(l, |(before, _)| before).trim())
+        .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "..." || l == "{}" || l == "~")
 }
 
 /// Turns a serde-saphyr error into (rule, message, help).

@@ -30,6 +30,59 @@ pub fn check(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     projects(d, derived, diags);
     procurement(d, derived, diags);
     assets(d, diags);
+    completeness(d, derived, diags);
+}
+
+/// A full disclosure (the nine tables and the 情况说明) publishes every
+/// section: a file left out drops its section, which is said, not silent.
+/// A missing projects.yaml while there is 项目支出 drops the performance
+/// tables of real money: an error.
+fn completeness(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
+    if !(d.has_file("functions.yaml") && d.has_file("narrative.yaml")) {
+        return;
+    }
+    let project_spending = derived
+        .key
+        .expenditure_by_type
+        .get(&ExpType::Project)
+        .filter(|f| !f.amount.is_zero());
+    for (file, section) in [
+        ("economic.yaml", "表6 一般公共预算财政拨款基本支出表"),
+        ("sangong.yaml", "表9 财政拨款“三公”经费支出表"),
+        ("organisation.yaml", "一、部门职责及机构设置情况 (机构设置表)"),
+        ("projects.yaml", "五、预算绩效信息"),
+        ("procurement.yaml", "六、政府采购预算情况"),
+        ("assets.yaml", "七、国有资产信息"),
+    ] {
+        if d.has_file(file) {
+            continue;
+        }
+        match (file, project_spending) {
+            ("projects.yaml", Some(spending)) => {
+                diags
+                    .error(
+                        "project-sum",
+                        d.unit.loc.clone(),
+                        format!(
+                            "there is no projects.yaml, but 项目支出 is {} 万元: the performance tables of its projects would be left out",
+                            format_wan(spending.shown)
+                        ),
+                    )
+                    .help = Some("add projects.yaml with the projects that make up 项目支出".into());
+            }
+            _ => {
+                diags
+                    .warning(
+                        "section-missing",
+                        d.unit.loc.clone(),
+                        format!("there is no {file}: the document leaves out {section}"),
+                    )
+                    .help = Some(format!(
+                    "add {file}; if the department has nothing to report there, the file says so in its `note` (see docs/schema.md)"
+                ));
+            }
+        }
+    }
 }
 
 /// Reports when two figures that must agree do not (rounding tails are notes).
@@ -271,7 +324,22 @@ fn projects(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     let Some(project_total) = derived.key.expenditure_by_type.get(&ExpType::Project) else {
         return;
     };
-    if projects.projects.is_empty() || !projects.projects.iter().all(|p| p.has_budget) {
+    if projects.projects.is_empty() {
+        if !project_total.amount.is_zero() {
+            diags
+                .error(
+                    "project-sum",
+                    projects.loc.clone(),
+                    format!(
+                        "projects.yaml lists no project, but 项目支出 is {} 万元: its performance tables would be left out",
+                        format_wan(project_total.shown)
+                    ),
+                )
+                .help = Some("list the projects that make up 项目支出, each with its budget and indicators".into());
+        }
+        return;
+    }
+    if !projects.projects.iter().all(|p| p.has_budget) {
         return;
     }
     let first = &projects.projects[0].name.loc;
@@ -383,6 +451,15 @@ fn spending_plan(p: &Project, plan: &[Option<Located<Decimal>>; 4], diags: &mut 
 /// Relation 8: procurement lines.
 fn procurement(d: &Disclosure, derived: &Derived, diags: &mut Diagnostics) {
     let Some(proc) = &d.procurement else { return };
+    if proc.lines.is_empty() && proc.note.is_none() && proc.declared_total.is_none() {
+        diags
+            .error(
+                "procurement-none",
+                proc.loc.clone(),
+                "procurement.yaml lists no line and gives no note: an empty table must say why it is empty",
+            )
+            .help = Some("list the lines; a department with no procurement says so in `note:` (e.g. note: 本部门2022年无政府采购预算。)".into());
+    }
     let mut total = Amount::ZERO;
     let mut small_total = Amount::ZERO;
     for line in &proc.lines {
@@ -478,6 +555,18 @@ fn procurement_project(d: &Disclosure, derived: &Derived, line: &ProcurementLine
 /// Relation 9: assets add up; planned purchases appear in procurement.
 fn assets(d: &Disclosure, diags: &mut Diagnostics) {
     let Some(assets) = &d.assets else { return };
+    let stated = assets.declared_total.is_some() || assets.lines.iter().any(|l| l.value.is_some());
+    if !stated && assets.note.is_none() {
+        diags
+            .error(
+                "assets-none",
+                assets.loc.clone(),
+                "assets.yaml states no figure and no note: the section would say nothing, or print 0.00 where nothing was said",
+            )
+            .help = Some(
+            "give the values at the end of last year; a department with no fixed assets says so in `note:` (e.g. note: 本部门无固定资产。)".into(),
+        );
+    }
     let total: Amount = AssetCategory::ALL
         .iter()
         .zip(&assets.lines)

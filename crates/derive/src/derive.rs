@@ -1157,10 +1157,17 @@ fn assets_table(a: &Assets, key: &mut KeyFigures) -> Table {
             declared: true,
         },
     );
+    // A table that states no figure at all prints no total: a blank is not
+    // a 0.00 (the department says why in the table's note).
+    let stated = a.declared_total.is_some() || a.lines.iter().any(|l| l.value.is_some());
     t.push(
         "total",
         0,
-        vec![Cell::text("资产总额"), Cell::Blank, Cell::Amount(total)],
+        vec![
+            Cell::text("资产总额"),
+            Cell::Blank,
+            if stated { Cell::Amount(total) } else { Cell::Blank },
+        ],
     );
     let keys = ["buildings", "office-buildings", "vehicles", "equipment", "other"];
     for ((category, line), row_key) in AssetCategory::ALL.iter().zip(&a.lines).zip(keys) {
@@ -1179,7 +1186,7 @@ fn assets_table(a: &Assets, key: &mut KeyFigures) -> Table {
             ],
         );
     }
-    key.assets_total = Some(total);
+    key.assets_total = stated.then_some(total);
     t
 }
 

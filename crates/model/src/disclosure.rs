@@ -82,6 +82,9 @@ pub struct Disclosure {
     pub sections: std::collections::BTreeMap<String, Located<String>>,
     /// 更正说明, oldest first.
     pub corrections: Vec<Correction>,
+    /// The content files the folder holds (`functions.yaml` …), whether or
+    /// not they read: what tells a section left out from one that failed.
+    pub present: std::collections::BTreeSet<&'static str>,
 }
 
 impl Disclosure {
@@ -103,7 +106,14 @@ impl Disclosure {
             narrative: Narrative::default(),
             sections: std::collections::BTreeMap::new(),
             corrections: Vec::new(),
+            present: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Whether the folder holds content file `name` (`assets.yaml`), read
+    /// or not: a file that is present but broken is still present.
+    pub fn has_file(&self, name: &str) -> bool {
+        self.present.contains(name)
     }
 }
 
@@ -443,6 +453,8 @@ impl Sangong {
 pub struct Projects {
     /// The projects in file order, the order their 绩效目标表 are numbered in.
     pub projects: Vec<Project>,
+    /// Start of `projects.yaml`, for findings about the list as a whole.
+    pub loc: Loc,
 }
 
 /// A project with its performance targets.

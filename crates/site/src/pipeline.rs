@@ -352,7 +352,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     // links years.
     let fingerprint = cache.enabled();
     let units_needed = fingerprint || building;
-    let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = load::find_disclosures_with(content, |dir, entries| {
+    let search = load::find_disclosures_with(content, |dir, entries| {
         let key = cache.key(dir);
         let inputs = fingerprint.then(|| cache.inputs_listed(&key, entries).ok()).flatten();
         let previous = inputs.as_ref().and_then(|i| cache.lookup(&key, i));
@@ -368,9 +368,11 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
             recorded,
             unit,
         }
-    })?
-    .into_iter()
-    .unzip();
+    })?;
+    for stray in &search.strays {
+        stray.report(&mut site_diags);
+    }
+    let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = search.found.into_iter().unzip();
     timer.lap("find and fingerprint folders");
     let years_of: YearsOf = portal::years_of(scanned.iter().filter_map(|s| s.unit.as_ref()));
     let writer = match options.target {
