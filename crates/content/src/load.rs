@@ -12,7 +12,9 @@
 //! A file is first read by the fast front end ([`fast`]), which accepts the
 //! plain subset of YAML content files are written in and gives up on
 //! anything else; serde-saphyr then reads what it gave up on, so errors are
-//! always serde-saphyr's.
+//! always serde-saphyr's. `GONGKAI_FAST_YAML=0` turns the fast front end
+//! off ([`fast_yaml`]): every file then goes straight to serde-saphyr, with
+//! the same values, positions and findings, only slower.
 
 use crate::convert::FileCtx;
 use crate::files;
@@ -603,7 +605,19 @@ fn too_large(diags: &mut Diagnostics, at: Loc, len: u64) {
     );
 }
 
-/// Parses the bytes of a YAML file named `file` (UTF-8, an optional BOM).
+/// Whether [`parse_yaml`] tries the fast front end ([`fast`](crate::fast))
+/// before serde-saphyr: yes unless the environment sets
+/// `GONGKAI_FAST_YAML=0`, read once per process. Off, every file is parsed
+/// by serde-saphyr alone; the result is the same either way (the fast front
+/// end gives up on whatever it would read differently), so the switch only
+/// measures what the fast front end saves.
+pub fn fast_yaml() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("GONGKAI_FAST_YAML").is_none_or(|v| v != "0"))
+}
+
+/// Parses the bytes of a YAML file named `file` (UTF-8, an optional BOM):
+/// with the fast front end first (see [`fast_yaml`]), then serde-saphyr.
 pub fn parse_yaml<T: DeserializeOwned>(
     file: Arc<Path>,
     bytes: &[u8],
@@ -650,7 +664,9 @@ pub fn parse_yaml<T: DeserializeOwned>(
         );
         return None;
     }
-    if let Ok(value) = crate::fast::from_str::<T>(text) {
+    if fast_yaml()
+        && let Ok(value) = crate::fast::from_str::<T>(text)
+    {
         return Some((value, file));
     }
     let options = serde_saphyr::options! { with_snippet: false };

@@ -2,6 +2,13 @@
 //! (`tables.xlsx`, [`gongkai_portal::downloads::workbook_xlsx`]) and the test
 //! fixtures need, and no more.
 //!
+//! A [`Workbook`] is composed once and saved by either of two writers
+//! ([`Writer`]): gongkai's own (this module, the default) or the maintained
+//! crate rust_xlsxwriter (`xlsx/library.rs`), which `GONGKAI_OWN_XLSX=0` picks
+//! for the portal's download ([`Writer::configured`]). The own writer is
+//! kept only as long as it saves a measurable share of a build
+//! (`bench/twins.md`).
+//!
 //! It writes worksheets (visible or hidden) of cells holding text, numbers,
 //! booleans or nothing, each cell in a [`Style`] (bold, font size, alignment,
 //! wrapping, indent, a thin border, a number format); merged ranges, column
@@ -19,6 +26,7 @@
 //! gives the same bytes: the creation date is the caller's, the zip times
 //! are fixed.
 
+mod library;
 mod sheet;
 mod styles;
 
@@ -67,6 +75,39 @@ pub enum XlsxError {
     /// The zip container could not be written.
     #[error("writing the .xlsx package: {0}")]
     Zip(#[from] zip::result::ZipError),
+    /// rust_xlsxwriter refused the workbook ([`Writer::RustXlsxwriter`]).
+    #[error("rust_xlsxwriter: {0}")]
+    Library(#[from] rust_xlsxwriter::XlsxError),
+    /// A number rust_xlsxwriter cannot hold (it writes `f64`).
+    #[error("number {0} cannot be written as a double")]
+    Number(Decimal),
+}
+
+/// Which code writes a [`Workbook`]'s package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Writer {
+    /// gongkai's own writer (this module): small parts stored, large ones
+    /// deflated at level 1, numbers as their exact decimal text.
+    #[default]
+    Own,
+    /// The maintained crate rust_xlsxwriter (`xlsx/library.rs`): every part
+    /// deflated (at level 1), numbers as the nearest double.
+    RustXlsxwriter,
+}
+
+impl Writer {
+    /// The writer the environment asks for: [`Writer::RustXlsxwriter`] when
+    /// `GONGKAI_OWN_XLSX=0`, else [`Writer::Own`]; read once per process.
+    pub fn configured() -> Writer {
+        static CHOSEN: std::sync::OnceLock<Writer> = std::sync::OnceLock::new();
+        *CHOSEN.get_or_init(|| {
+            if std::env::var_os("GONGKAI_OWN_XLSX").is_some_and(|v| v == "0") {
+                Writer::RustXlsxwriter
+            } else {
+                Writer::Own
+            }
+        })
+    }
 }
 
 /// Horizontal alignment.
@@ -380,8 +421,15 @@ impl<'a> Workbook<'a> {
         Ok(&mut self.sheets[last])
     }
 
-    /// The .xlsx file.
+    /// The .xlsx file, written by gongkai's own writer.
     pub fn save(&self) -> Result<Vec<u8>, XlsxError> {
+        self.save_with(Writer::Own)
+    }
+
+    /// The .xlsx file, written by `writer`. Both writers refuse the same
+    /// workbooks (no visible sheet, an invalid date, an unknown style)
+    /// before writing anything.
+    pub fn save_with(&self, writer: Writer) -> Result<Vec<u8>, XlsxError> {
         let active = self
             .sheets
             .iter()
@@ -394,6 +442,9 @@ impl<'a> Workbook<'a> {
         let styles = u32::try_from(self.styles.len()).unwrap_or(u32::MAX);
         if let Some(bad) = self.sheets.iter().flat_map(|s| &s.cells).find(|c| c.style >= styles) {
             return Err(XlsxError::UnknownStyle(bad.style));
+        }
+        if writer == Writer::RustXlsxwriter {
+            return library::save(self, active);
         }
 
         let texts = self

@@ -10,7 +10,7 @@ use gongkai_derive::facts::FactEntry;
 use gongkai_model::amount::format_wan;
 use gongkai_model::disclosure::{Located, Project};
 use gongkai_model::table::{Cell, Figure, Table, TableId};
-use gongkai_ooxml::xlsx::{Align, Properties, Style, StyleId, Value, Workbook, Worksheet, XlsxError};
+use gongkai_ooxml::xlsx::{Align, Properties, Style, StyleId, Value, Workbook, Worksheet, Writer, XlsxError};
 use gongkai_render::Checked;
 use gongkai_render::output::OutputFile;
 use rust_decimal::Decimal;
@@ -739,12 +739,20 @@ fn write_table_sheet<'a>(
 /// An .xlsx workbook with the nine tables as sheets (named by [`sheet_name`]),
 /// each with a title row, the unit / 预算年度 / 单位 line, the header, the 栏次
 /// row, the data (amounts as numbers formatted `0.00`, zero cells empty) and
-/// the note row. Written by gongkai's own [`gongkai_ooxml::xlsx`] writer.
+/// the note row. Written by gongkai's own [`gongkai_ooxml::xlsx`] writer,
+/// or by rust_xlsxwriter when `GONGKAI_OWN_XLSX=0`
+/// ([`Writer::configured`]); see [`workbook_xlsx_with`].
 ///
 /// Deterministic: the document's creation (and modification) date is fixed
 /// to 1 January of the budget year, and the zip entries carry a fixed time,
 /// so two builds give identical bytes.
 pub fn workbook_xlsx(c: &Checked) -> Result<Vec<u8>, DownloadError> {
+    workbook_xlsx_with(c, Writer::configured())
+}
+
+/// [`workbook_xlsx`] written by `writer`: the workbook is composed once,
+/// the same for both writers, and only its package is written differently.
+pub fn workbook_xlsx_with(c: &Checked, writer: Writer) -> Result<Vec<u8>, DownloadError> {
     let u = &c.disclosure.unit;
     if c.derived.tables.is_empty() {
         return Err(DownloadError::NoTables {
@@ -762,7 +770,7 @@ pub fn workbook_xlsx(c: &Checked) -> Result<Vec<u8>, DownloadError> {
         let ws = workbook.add_worksheet(sheet_name(table.id))?;
         write_table_sheet(ws, table, c, &styles)?;
     }
-    Ok(workbook.save()?)
+    Ok(workbook.save_with(writer)?)
 }
 
 // ---------------------------------------------------------------------------
