@@ -764,6 +764,36 @@ impl<'a> FileCtx<'a> {
             })
             .collect()
     }
+
+    /// `published.yaml`.
+    pub(crate) fn published(&self, raw: schema::PublishedFile, diags: &mut Diagnostics) -> Vec<PublishedCell> {
+        raw.cells
+            .iter()
+            .filter_map(|c| {
+                let table = self.text(&c.table);
+                let Some(id) = gongkai_model::table::TableId::from_slug(&table.value) else {
+                    diags
+                        .error(
+                            "published-cell",
+                            table.loc.clone(),
+                            format!("`{}` is not a table", table.value),
+                        )
+                        .help = Some(
+                        "one of summary, revenue, expenditure, appropriation, general-budget, basic-economic, gov-fund, state-capital, sangong".into(),
+                    );
+                    return None;
+                };
+                let row = self.text(&c.row);
+                Some(PublishedCell {
+                    table: id,
+                    column: self.text(&c.column).value,
+                    value: self.amount(&c.value, diags),
+                    loc: row.loc.clone(),
+                    row: row.value,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A 区划代码 the list does not know, or one that names another division

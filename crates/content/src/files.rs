@@ -373,6 +373,22 @@ impl Yaml for CorrectionsYaml {
 /// `corrections.yaml`: the 更正说明 of a republished disclosure.
 pub const CORRECTIONS: ContentFile = ContentFile::yaml::<CorrectionsYaml>();
 
+/// `published.yaml`.
+struct PublishedYaml;
+impl Yaml for PublishedYaml {
+    const NAME: &'static str = "published.yaml";
+    type Schema = schema::PublishedFile;
+    fn load(ctx: &FileCtx<'_>, raw: Self::Schema, diags: &mut Diagnostics, into: &mut Disclosure) {
+        into.published = ctx.published(raw, diags);
+    }
+    fn write(d: &Disclosure) -> Option<String> {
+        (!d.published.is_empty()).then(|| write::published(&d.published, d.unit.amount_unit))
+    }
+}
+/// `published.yaml`: cells as the published document printed them where
+/// its tables disagree with the derived ones (written by `import`).
+pub const PUBLISHED: ContentFile = ContentFile::yaml::<PublishedYaml>();
+
 /// The folder of the author's section texts, `sections/<id>.md` (Markdown,
 /// figures as `{{ fact }}` references).
 pub const SECTIONS: ContentFile = ContentFile {
@@ -400,7 +416,7 @@ pub(crate) fn section_path(id: &str) -> String {
 
 /// Every file of a department-year, in the order they are loaded, written
 /// and listed.
-pub const FILES: [ContentFile; 12] = [
+pub const FILES: [ContentFile; 13] = [
     UNIT,
     FUNCTIONS,
     ECONOMIC,
@@ -411,6 +427,7 @@ pub const FILES: [ContentFile; 12] = [
     ORGANISATION,
     PRIOR,
     NARRATIVE,
+    PUBLISHED,
     CORRECTIONS,
     SECTIONS,
 ];

@@ -431,7 +431,8 @@ has_amount_unit!(
     schema::ProjectsFile,
     schema::ProcurementFile,
     schema::AssetsFile,
-    schema::PriorFile
+    schema::PriorFile,
+    schema::PublishedFile
 );
 impl HasAmountUnit for schema::UnitFile {}
 impl HasAmountUnit for schema::OrganisationFile {}

@@ -454,3 +454,32 @@ pub struct CorrectionEntry {
     #[serde(default)]
     pub changes: Vec<Text>,
 }
+
+/// `published.yaml`: table cells as the published document printed them,
+/// where its tables disagree with the tables gongkai derives from the
+/// leaves (written by `gongkai import`), so `check` reports each
+/// disagreement instead of one of the two figures being kept silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedFile {
+    pub amount_unit: Option<Text>,
+    #[serde(default)]
+    pub cells: Vec<PublishedEntry>,
+}
+
+/// One cell of `published.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedEntry {
+    /// The table's slug: `summary`, `revenue`, `expenditure`,
+    /// `appropriation`, `general-budget`, `basic-economic`, `gov-fund`,
+    /// `state-capital`, `sangong`.
+    pub table: Text,
+    /// The row's key: a code (`201`), or `total`, `this-year` … (as `gongkai
+    /// tables --format json` shows).
+    pub row: Text,
+    /// The column's label, as the table prints it (`合计`, `基本支出` …).
+    pub column: Text,
+    /// The figure printed; `~` when the cell was printed blank.
+    pub value: Cell,
+}

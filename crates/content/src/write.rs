@@ -578,3 +578,26 @@ pub(crate) fn corrections(list: &[Correction]) -> String {
     }
     w.finish()
 }
+
+/// `published.yaml`.
+pub(crate) fn published(cells: &[PublishedCell], unit: AmountUnit) -> String {
+    let mut w = Writer::new();
+    w.comment(
+        0,
+        "原表照录：公开文本中各表与按明细计算的表不一致的单元格。检查时逐一比对并报告差异，请核实后更正。",
+    );
+    amount_unit(&mut w, unit);
+    w.open(0, "cells");
+    for c in cells {
+        w.item_key(1, "table", Value::text(c.table.slug()), Some(c.table.title()))
+            .key(2, "row", Value::quoted(&c.row), None)
+            .key(2, "column", Value::text(&c.column), None)
+            .key(
+                2,
+                "value",
+                fact(&c.value, unit),
+                if c.value.is_none() { Some("原表空白") } else { None },
+            );
+    }
+    w.finish()
+}

@@ -90,6 +90,7 @@ pub fn derive(d: &Disclosure, diags: &mut Diagnostics) -> Derived {
             .procurement
             .as_ref()
             .map(|p| procurement_table(d, p, None, &mut out.key));
+        published_cells(d, &mut out, diags);
         return out;
     };
     let trees = FunctionTrees::build(d, functions, diags);
@@ -114,7 +115,86 @@ pub fn derive(d: &Disclosure, diags: &mut Diagnostics) -> Derived {
         .procurement
         .as_ref()
         .map(|p| procurement_table(d, p, public, &mut out.key));
+    published_cells(d, &mut out, diags);
     out
+}
+
+/// Compares each cell the published document printed where its tables
+/// disagree with the derived ones (`published.yaml`) with the derived cell,
+/// by the same interval rule as a declared total: equal is silent, a
+/// rounding tail is a note (and the table shows the published figure), more
+/// is an error; a cell printed blank above a figure is a warning (a blank
+/// is not a declared 0.00).
+fn published_cells(d: &Disclosure, out: &mut Derived, diags: &mut Diagnostics) {
+    for cell in &d.published {
+        let table = match cell.table {
+            TableId::Procurement => out.procurement.as_mut(),
+            TableId::Assets => out.assets.as_mut(),
+            TableId::Organisation => out.organisation.as_mut(),
+            id => out.tables.iter_mut().find(|t| t.id == id),
+        };
+        let Some(table) = table else {
+            diags.error(
+                "published-cell",
+                cell.loc.clone(),
+                format!("this department-year has no {}", cell.table.title()),
+            );
+            continue;
+        };
+        let title = table.title;
+        let Some(column) = table.columns.iter().position(|c| *c == cell.column) else {
+            diags
+                .error(
+                    "published-cell",
+                    cell.loc.clone(),
+                    format!("{title} has no column `{}`", cell.column),
+                )
+                .help = Some(format!("columns: {}", table.columns.join(", ")));
+            continue;
+        };
+        let Some(row) = table.rows.iter_mut().find(|r| r.key == cell.row) else {
+            diags
+                .error(
+                    "published-cell",
+                    cell.loc.clone(),
+                    format!("{title} has no row `{}`", cell.row),
+                )
+                .help = Some("rows are named by their code or key, as `gongkai tables --format json` shows".into());
+            continue;
+        };
+        // The row's name: its first text that is not a 序号.
+        let label = row.cells.iter().find_map(|c| match c {
+            Cell::Text(t) if !t.is_empty() && !t.chars().all(|ch| ch.is_ascii_digit()) => Some(t.clone()),
+            _ => None,
+        });
+        let what = format!("{title} {} {}", label.unwrap_or_else(|| cell.row.clone()), cell.column);
+        let derived = row.cells[column].figure().copied();
+        match (&cell.value, derived) {
+            (None, Some(derived)) if !derived.shown.is_zero() => {
+                diags
+                    .warning(
+                        "published-blank",
+                        cell.loc.clone(),
+                        format!(
+                            "{what} was printed blank, but the figures under it add to {}",
+                            format_wan(derived.shown)
+                        ),
+                    )
+                    .help = Some(
+                    "a total left blank above figures is a slip of the published document: the table prints the sum"
+                        .into(),
+                );
+            }
+            (None, _) => {}
+            (Some(published), derived) => {
+                let derived_amount = derived.map_or(Amount::ZERO, |f| f.amount);
+                let shown = reconcile(Some(published), derived_amount, &|| what.clone(), diags);
+                if derived.is_some() && matches!(compare(published.value, derived_amount), Agreement::Tail { .. }) {
+                    row.cells[column] = Cell::Amount(shown);
+                }
+            }
+        }
+    }
 }
 
 /// Compares a declared figure with its derived counterpart and returns the

@@ -82,6 +82,10 @@ pub struct Disclosure {
     pub sections: std::collections::BTreeMap<String, Located<String>>,
     /// 更正说明, oldest first.
     pub corrections: Vec<Correction>,
+    /// Cells as the published document printed them where its tables
+    /// disagree with the tables derived from the leaves (`published.yaml`):
+    /// kept so `check` reports each disagreement.
+    pub published: Vec<PublishedCell>,
     /// The content files the folder holds (`functions.yaml` …), whether or
     /// not they read: what tells a section left out from one that failed.
     pub present: std::collections::BTreeSet<&'static str>,
@@ -106,6 +110,7 @@ impl Disclosure {
             narrative: Narrative::default(),
             sections: std::collections::BTreeMap::new(),
             corrections: Vec::new(),
+            published: Vec::new(),
             present: std::collections::BTreeSet::new(),
         }
     }
@@ -115,6 +120,22 @@ impl Disclosure {
     pub fn has_file(&self, name: &str) -> bool {
         self.present.contains(name)
     }
+}
+
+/// A table cell as the published document printed it (`published.yaml`).
+#[derive(Clone, Debug)]
+pub struct PublishedCell {
+    /// The table.
+    pub table: crate::table::TableId,
+    /// The row's key in the derived table (a code, `total`, `this-year` …).
+    pub row: String,
+    /// The column's label.
+    pub column: String,
+    /// The figure printed; `None` when the cell was printed blank (not a
+    /// declared 0.00).
+    pub value: Option<Fact>,
+    /// Where the cell is in `published.yaml`.
+    pub loc: Loc,
 }
 
 /// One correction notice of a republished disclosure.

@@ -75,6 +75,26 @@ impl TableId {
         }
     }
 
+    /// The table whose [`slug`](TableId::slug) this is.
+    pub fn from_slug(slug: &str) -> Option<TableId> {
+        [
+            TableId::Summary,
+            TableId::Revenue,
+            TableId::Expenditure,
+            TableId::Appropriation,
+            TableId::GeneralBudget,
+            TableId::BasicEconomic,
+            TableId::GovFund,
+            TableId::StateCapital,
+            TableId::Sangong,
+            TableId::Procurement,
+            TableId::Assets,
+            TableId::Organisation,
+        ]
+        .into_iter()
+        .find(|t| t.slug() == slug.trim())
+    }
+
     /// Stable identifier for anchors, file names and JSON.
     pub fn slug(self) -> &'static str {
         match self {
