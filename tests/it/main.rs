@@ -17,3 +17,4 @@ mod import_formats;
 mod portal;
 mod reference_tables;
 mod search;
+mod serve;
