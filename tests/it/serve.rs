@@ -184,20 +184,16 @@ fn the_preview_is_built_into_its_own_folder_and_served_on_an_ephemeral_port() {
     assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
     let html = home.text();
     assert!(html.contains("<title>部门预算公开</title>"), "{html}");
-    assert!(
-        html.ends_with("<script src=\"/__gongkai/reload.js\"></script></body>\n</html>\n"),
-        "the page loads the reload script: {html}"
-    );
+    // The page loads the reload script, telling it the version it is of.
+    let version = server.version();
+    let tag = format!("<script src=\"/__gongkai/reload.js?v={version}\"></script>");
+    assert!(html.ends_with(&format!("{tag}</body>\n</html>\n")), "{html}");
     let page = server.get("/2022/101/");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("2100.32"));
     // The same bytes as the file the preview built.
     let built = std::fs::read(server.root.join(".gongkai-serve/content/site/2022/101/index.html")).unwrap();
-    assert_eq!(
-        page.text()
-            .replace("<script src=\"/__gongkai/reload.js\"></script>", ""),
-        String::from_utf8(built).unwrap()
-    );
+    assert_eq!(page.text().replace(&tag, ""), String::from_utf8(built).unwrap());
 
     let folder = server.get("/2022/101");
     assert_eq!(folder.status, 301);
@@ -368,7 +364,7 @@ fn while_the_content_has_errors_every_page_shows_the_findings() {
         assert!(page.contains("构建失败"), "{page}");
         assert!(page.contains("error[amount-decimals]"), "{page}");
         assert!(page.contains("1526.079"), "{page}");
-        assert!(page.contains("<script src=\"/__gongkai/reload.js\"></script>"));
+        assert!(page.contains(&format!("<script src=\"/__gongkai/reload.js?v={seen}\"></script>")));
     }
     // The reload machinery still works, so the page reloads once fixed.
     assert_eq!(server.get("/__gongkai/reload.js").status, 200);

@@ -50,14 +50,19 @@ pub const RELOAD_PATH: &str = "/__gongkai/version";
 /// The script every page of the preview loads to reload itself.
 pub const RELOAD_SCRIPT_PATH: &str = "/__gongkai/reload.js";
 
-/// Reloads the page when the site's version changes. It waits on the
-/// version (a request the server holds open), and only while the page is
-/// visible: a hidden tab holds no connection (browsers allow six per site),
-/// and asks once when shown again. A script file, not inline, because pages
-/// carry a strict CSP (`script-src 'self'`).
+/// Reloads the page when the site's version changes. The page loads it as
+/// `reload.js?v=<version it was served at>`, so a change saved before it
+/// asks reloads the page all the same. It waits on the version (a request
+/// the server holds open), from one second after the page loaded (so tools
+/// that wait for the network to go quiet, test drivers and audits, see the
+/// page settle), and only while the page is visible: a hidden tab holds no
+/// connection (browsers allow six per site) and asks once when shown again.
+/// A script file, not inline, because pages carry a strict CSP
+/// (`script-src 'self'`).
 const RELOAD_SCRIPT: &str = r#"(function () {
   "use strict";
-  var seen = null, request = null, timer = null, failures = 0;
+  var me = document.currentScript && /[?&]v=([^&]*)/.exec(document.currentScript.src);
+  var seen = me ? decodeURIComponent(me[1]) : null, request = null, timer = null, failures = 0;
   function poll() {
     timer = null;
     if (request || document.visibilityState === "hidden") { return; }
@@ -87,7 +92,13 @@ const RELOAD_SCRIPT: &str = r#"(function () {
       poll();
     }
   });
-  poll();
+  function settle() { timer = setTimeout(poll, 1000); }
+  if (document.readyState === "complete") {
+    settle();
+  } else {
+    timer = -1;
+    window.addEventListener("load", settle);
+  }
 })();
 "#;
 
@@ -168,15 +179,18 @@ async fn respond(request: Request<Incoming>, shared: &Shared) -> Response<Body> 
     let Some(decoded) = percent_decode(&path) else {
         return text(StatusCode::BAD_REQUEST, "bad request\n");
     };
+    // Read before the page: a rebuild in between costs one reload more,
+    // never one less.
+    let version = shared.version.borrow().clone();
     if let Some(report) = shared.error() {
-        return page(StatusCode::INTERNAL_SERVER_ERROR, error_page(&report));
+        return page(StatusCode::INTERNAL_SERVER_ERROR, error_page(&report, &version));
     }
     let site = shared.site.clone();
     let found = tokio::task::spawn_blocking(move || lookup(&site, &decoded)).await;
     match found {
         Ok(Found::File { bytes, content_type }) => {
             let bytes = match content_type.starts_with("text/html") {
-                true => with_reload_script(bytes),
+                true => with_reload_script(bytes, &version),
                 false => bytes,
             };
             response(StatusCode::OK, content_type, bytes)
@@ -196,7 +210,7 @@ async fn respond(request: Request<Incoming>, shared: &Shared) -> Response<Body> 
                 Err(_) => text(StatusCode::BAD_REQUEST, "bad request\n"),
             }
         }
-        Ok(Found::Missing) => page(StatusCode::NOT_FOUND, not_found()),
+        Ok(Found::Missing) => page(StatusCode::NOT_FOUND, not_found(&version)),
         Ok(Found::Failed(e)) => text(
             StatusCode::INTERNAL_SERVER_ERROR,
             &format!("cannot read the file: {e}\n"),
@@ -370,9 +384,15 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// The tag that loads the reload script into a page served at `version`.
+fn reload_tag(version: &str) -> String {
+    let version = gongkai_portal::html::escape(version);
+    format!("<script src=\"{RELOAD_SCRIPT_PATH}?v={version}\"></script>")
+}
+
 /// A page with the reload script before its last `</body>` (or at its end).
-fn with_reload_script(mut html: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{RELOAD_SCRIPT_PATH}\"></script>");
+fn with_reload_script(mut html: Vec<u8>, version: &str) -> Vec<u8> {
+    let tag = reload_tag(version);
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -407,20 +427,22 @@ fn page(status: StatusCode, html: String) -> Response<Body> {
     response
 }
 
-fn not_found() -> String {
+fn not_found(version: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body>\
-         <h1>404 未找到</h1><p><a href=\"/\">返回首页</a></p><script src=\"{RELOAD_SCRIPT_PATH}\"></script></body></html>"
+         <h1>404 未找到</h1><p><a href=\"/\">返回首页</a></p>{}</body></html>",
+        reload_tag(version)
     )
 }
 
 /// The page shown for every path while the content has errors.
-fn error_page(report: &str) -> String {
+fn error_page(report: &str, version: &str) -> String {
     let escaped = gongkai_portal::html::escape(report);
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败 build failed</title></head><body>\
          <h1>构建失败：内容有错误 (build failed)</h1><p>修改后会自动重新构建并刷新本页。Fix the content; this page reloads when the build succeeds.</p>\
-         <pre>{escaped}</pre><script src=\"{RELOAD_SCRIPT_PATH}\"></script></body></html>"
+         <pre>{escaped}</pre>{}</body></html>",
+        reload_tag(version)
     )
 }
 
@@ -530,18 +552,15 @@ mod tests {
 
     #[test]
     fn pages_load_the_reload_script_before_their_end() {
-        let tag = "<script src=\"/__gongkai/reload.js\"></script>";
+        let tag = "<script src=\"/__gongkai/reload.js?v=18ef-2\"></script>";
+        let with = |html: &[u8]| String::from_utf8(with_reload_script(html.to_vec(), "18ef-2")).unwrap();
         assert_eq!(
-            String::from_utf8(with_reload_script(b"<body><p>x</p></body></html>".to_vec())).unwrap(),
+            with(b"<body><p>x</p></body></html>"),
             format!("<body><p>x</p>{tag}</body></html>")
         );
-        assert_eq!(
-            String::from_utf8(with_reload_script(b"<p>no end".to_vec())).unwrap(),
-            format!("<p>no end{tag}")
-        );
-        assert!(
-            error_page("<script>").contains("&lt;script&gt;"),
-            "findings are escaped"
-        );
+        assert_eq!(with(b"<p>no end"), format!("<p>no end{tag}"));
+        let page = error_page("<script>", "18ef-2");
+        assert!(page.contains("&lt;script&gt;"), "findings are escaped");
+        assert!(page.contains(tag));
     }
 }
