@@ -34,22 +34,30 @@ const SLOTS: usize = 8;
 /// Why the preview cannot run.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The content folder is not there.
+    #[error("content folder `{0}` does not exist")]
+    NoContent(PathBuf),
+    /// The preview folder cannot be made or locked.
     #[error("cannot prepare the preview folder `{path}`: {source}")]
     Preview {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// Every preview folder of the content is held by a running preview.
     #[error("{SLOTS} previews of `{content}` are running already (see `{folder}`)")]
     Busy { content: PathBuf, folder: PathBuf },
+    /// The address cannot be bound (in use, say).
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
         #[source]
         source: std::io::Error,
     },
+    /// The folders cannot be watched for changes.
     #[error(transparent)]
     Watch(#[from] watch::WatchError),
+    /// The server could not start, or stopped.
     #[error("the server stopped: {0}")]
     Server(#[source] std::io::Error),
 }
@@ -146,6 +154,9 @@ impl Shared {
 /// themes.
 pub fn serve(content: &Path, addr: SocketAddr) -> Result<(), Error> {
     let absolute = absolute(content);
+    if !absolute.is_dir() {
+        return Err(Error::NoContent(content.to_path_buf()));
+    }
     // The pipeline finds the themes next to the folder it is given; `.` has
     // no name to find them by.
     let content = match content.file_name() {
@@ -221,12 +232,16 @@ impl Job {
             cache_file: Some(&self.cache),
             ..Options::check()
         };
-        let outcome = match pipeline::run(&self.content, &options) {
-            Ok(report) if report.diags.has_errors() => {
+        // A bug that panics in a build must not end the rebuilds: it is
+        // shown like a finding.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&self.content, &options)));
+        let outcome = match run {
+            Ok(Ok(report)) if report.diags.has_errors() => {
                 Err(format!("{}{}", report.diags.render_text(), report.diags.summary()))
             }
-            Ok(report) => Ok(report),
-            Err(e) => Err(format!("error: {e}")),
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(e)) => Err(format!("error: {e}")),
+            Err(_) => Err("error: the build failed unexpectedly (a bug in gongkai; its message is above)".into()),
         };
         let mut error = shared.error.lock().unwrap_or_else(|e| e.into_inner());
         let changed = match outcome {

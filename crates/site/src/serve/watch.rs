@@ -104,6 +104,7 @@ impl Watch {
     /// Starts watching `roots` (absolute paths; each may be missing) for
     /// changes, ignoring anything below `ignore` (the preview's own folder).
     pub fn start(roots: Vec<PathBuf>, ignore: PathBuf) -> Result<Watch, WatchError> {
+        let first = roots.first().cloned().unwrap_or_default();
         let roots: Arc<[PathBuf]> = roots.into();
         let shared = Arc::new(Shared::default());
         let handler = {
@@ -129,7 +130,7 @@ impl Watch {
                 Ok(w) => (Box::new(w), false),
                 Err(e) => {
                     eprintln!("warning: the system cannot report file changes ({e}); polling every second instead");
-                    (poll_watcher(handler.clone())?, true)
+                    (poll_watcher(handler.clone(), &first)?, true)
                 }
             };
         let mut watch = Watch {
@@ -148,7 +149,7 @@ impl Watch {
                 "warning: the system's limit of watched folders is too low for this site \
                  (raise fs.inotify.max_user_watches); polling every second instead"
             );
-            watch.watcher = poll_watcher(handler)?;
+            watch.watcher = poll_watcher(handler, &first)?;
             watch.polling = true;
             watch.watched.fill(false);
             watch.parents.clear();
@@ -241,11 +242,15 @@ impl Watch {
     }
 }
 
-/// The fallback watcher: polls the folders' files every second.
-fn poll_watcher(handler: impl notify::EventHandler + Clone) -> Result<Box<dyn Watcher + Send>, WatchError> {
+/// The fallback watcher: polls the folders' files every second (`first`:
+/// the folder an error names).
+fn poll_watcher(
+    handler: impl notify::EventHandler + Clone,
+    first: &Path,
+) -> Result<Box<dyn Watcher + Send>, WatchError> {
     let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
     let watcher = PollWatcher::new(handler, config).map_err(|source| WatchError {
-        path: PathBuf::new(),
+        path: first.to_path_buf(),
         source,
     })?;
     Ok(Box::new(watcher))
