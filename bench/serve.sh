@@ -10,6 +10,7 @@
 #   bench/serve.sh                  N=1000, seed 42, in /tmp/serve-bench
 #   N=300 IDLE=10 EDITS=4 bench/serve.sh
 #   BIN=/path/to/gongkai NO_CARGO=1 bench/serve.sh   # another binary
+#   BROWSER=1 bench/serve.sh        # then the same in Chromium (serve_browser.mjs)
 #
 # The content is generated afresh each run (gen_content.py, ~4 s at 1,000);
 # the preview folder is removed first unless WARM=1, so the first build is
@@ -186,3 +187,8 @@ print(out)
 with open(os.path.join(root, "serve-results.md"), "w") as f:
     f.write(out)
 PY
+
+if [ -n "${BROWSER:-}" ]; then
+  # The reload as a person sees it: an open page in Chromium.
+  node bench/serve_browser.mjs "$ROOT/gongkai" "$ROOT/content" "$PORT" "$EDITS" | tee -a "$ROOT/serve-results.md"
+fi

@@ -392,6 +392,11 @@ mod tests {
             std::fs::write(content.join(format!("{i}.yaml")), "a: 1\n").unwrap();
         }
         assert!(watch.wait_until(soon()));
+        // A change saved while that rebuild runs makes exactly one more.
+        std::fs::write(content.join("0.yaml"), "a: 2\n").unwrap();
+        std::thread::sleep(2 * QUIET);
+        assert!(watch.wait_until(soon()));
+        assert!(!watch.wait_until(Some(Instant::now() + 3 * QUIET)));
         // The preview's own output is not a change.
         std::fs::create_dir_all(root.join(".gongkai-serve")).unwrap();
         std::fs::write(root.join(".gongkai-serve/x"), "x").unwrap();
