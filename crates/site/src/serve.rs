@@ -166,7 +166,13 @@ pub fn serve(content: &Path, addr: SocketAddr) -> Result<(), Error> {
     let preview = Preview::claim(&absolute)?;
     let listener = std::net::TcpListener::bind(addr).map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(|source| Error::Bind { addr, source })?;
-    let themes = absolute.parent().unwrap_or(Path::new("/")).join("themes");
+    // The themes the pipeline reads: next to the content folder as given
+    // (through a symbolic link, the link's neighbour).
+    let themes = std::path::absolute(&content)
+        .unwrap_or_else(|_| absolute.clone())
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .join("themes");
     // Watching starts before the first build, so nothing saved meanwhile is
     // missed.
     let mut watch = watch::Watch::start(vec![absolute.clone(), themes], preview.dir().to_path_buf())?;
