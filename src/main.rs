@@ -112,7 +112,9 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Serve the site locally, rebuilding on changes to content/ and themes/.
+    /// Preview the site locally: built into `.gongkai-serve/` next to the
+    /// content (not `output/`), rebuilt on every change to content/ and
+    /// themes/, open pages reloaded.
     Serve {
         /// The content folder.
         #[arg(default_value = "content")]
@@ -564,19 +566,10 @@ fn serve(dir: PathBuf, bind: std::net::IpAddr, port: u16) -> ExitCode {
     if !bind.is_loopback() {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
     }
-    let themes = dir.parent().unwrap_or(std::path::Path::new("")).join("themes");
-    let watch = vec![dir.clone(), themes];
-    let builder = move || {
-        let report = pipeline::run(&dir, &Options::memory()).map_err(|e| format!("error: {e}"))?;
-        if report.diags.has_errors() {
-            return Err(format!("{}{}", report.diags.render_text(), report.diags.summary()));
-        }
-        Ok(report.files)
-    };
-    match gongkai_site::serve::serve((bind, port).into(), watch, Box::new(builder)) {
+    match gongkai_site::serve::serve(&dir, (bind, port).into()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot serve on {bind}:{port}: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -7,7 +7,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -20,22 +21,28 @@ const origin = `http://127.0.0.1:${port}`;
 let server;
 let browser;
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
+/** `gongkai serve CONTENT --port PORT` in `cwd`, once it serves. */
+async function serve(content, port, cwd) {
   const bin = path.join(root, "target/debug/gongkai");
-  server = spawn(bin, ["serve", "content", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bin, ["serve", content, "--port", String(port)], { cwd, stdio: ["ignore", "ignore", "pipe"] });
   await new Promise((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error(`gongkai serve did not start:\n${log}`)), 60_000);
-    server.stderr.on("data", (chunk) => {
+    child.stderr.on("data", (chunk) => {
       log += chunk;
       if (log.includes("serving on")) {
         clearTimeout(timer);
         resolve();
       }
     });
-    server.on("exit", (code) => reject(new Error(`gongkai serve exited with ${code}:\n${log}`)));
+    child.on("exit", (code) => reject(new Error(`gongkai serve exited with ${code}:\n${log}`)));
   });
+  return child;
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await serve("content", port, root);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -162,3 +169,40 @@ for (const url of ["/", "/2022/", "/2022/101/", "/2026/101/", "/departments/101/
     );
   });
 }
+
+test("an edit to the content reloads the open page, under the page's CSP", async () => {
+  // A copy of the content, served on a port of its own.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "gongkai-reload-"));
+  cpSync(path.join(root, "content"), path.join(scratch, "content"), { recursive: true });
+  const previewPort = port + 1000;
+  const preview = await serve("content", previewPort, scratch);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    // The findings page (and the favicon meanwhile) is an HTTP 500, which the console reports.
+    page.on("console", (m) => { if (m.type() === "error" && !/status of 500/.test(m.text())) errors.push(m.text()); });
+    await page.goto(`http://127.0.0.1:${previewPort}/2022/101/`, { waitUntil: "networkidle" });
+    const heading = page.locator("h1");
+    assert.match(await heading.textContent(), /张家口市人民代表大会常务委员会办公室/);
+    const unit = path.join(scratch, "content/2022/101/unit.yaml");
+    const text = readFileSync(unit, "utf8");
+    writeFileSync(unit, text.replace("name: 张家口市人民代表大会常务委员会办公室", "name: 张家口市人民代表大会常务委员会办公室（测试）"));
+    // The page reloads by itself and shows the new name.
+    await page.waitForFunction(() => document.querySelector("h1")?.textContent.includes("（测试）"), null, { timeout: 30_000 });
+    // A content error: the page reloads to the findings, then back once fixed.
+    const functions = path.join(scratch, "content/2022/101/functions.yaml");
+    const figures = readFileSync(functions, "utf8");
+    writeFileSync(functions, figures.replace("basic: 1526.07", "basic: 1526.079"));
+    await page.waitForFunction(() => document.body.textContent.includes("amount-decimals"), null, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, "serve-findings.png") });
+    writeFileSync(functions, figures);
+    await page.waitForFunction(() => document.querySelector("h1")?.textContent.includes("（测试）"), null, { timeout: 30_000 });
+    assert.deepEqual(errors, [], "no script error, no CSP violation");
+    await context.close();
+  } finally {
+    preview.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});

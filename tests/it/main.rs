@@ -20,4 +20,5 @@ mod import_formats;
 mod portal;
 mod reference_tables;
 mod search;
+mod serve;
 mod twins;

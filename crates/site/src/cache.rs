@@ -27,7 +27,9 @@
 //! search index's per-document signatures in `<content folder
 //! name>.search-signatures` (only builds read them; see
 //! [`index`](gongkai_portal::search::index)). A run that reuses every record
-//! writes nothing.
+//! writes nothing. `serve` keeps the same files under its preview folder
+//! ([`Options::cache_file`](crate::pipeline::Options::cache_file)), so a
+//! preview and `build` never evict each other's records.
 
 use gongkai_model::config::SiteConfig;
 use gongkai_model::diag::{Diagnostic, Diagnostics, Loc, Severity};
@@ -279,6 +281,14 @@ impl Cache {
     /// Opens the cache of `content`; `enabled: false` gives one that never
     /// hits and is never written.
     pub fn open(content: &Path, config: &SiteConfig, enabled: bool) -> Cache {
+        Cache::open_at(content, config, enabled.then(|| location(content)))
+    }
+
+    /// Opens the cache of `content` kept in the header file `path` instead of
+    /// the [`location`] `build` and `check` use (`serve` keeps its own, so
+    /// its preview never evicts their records); `None` gives one that never
+    /// hits and is never written.
+    pub fn open_at(content: &Path, config: &SiteConfig, path: Option<PathBuf>) -> Cache {
         let tool = tool_stamp();
         let site = site_fingerprint(config);
         // The folder itself, however it is named (`content`, `./content`, an
@@ -288,7 +298,6 @@ impl Cache {
             .to_string_lossy()
             .into_owned();
         let started = now_ns();
-        let path = enabled.then(|| location(content));
         let stored = path
             .as_deref()
             .and_then(|p| std::fs::read(p).ok())

@@ -37,3 +37,9 @@ pub enum Error {
         source: std::io::Error,
     },
 }
+
+/// `path` made absolute (against the working directory), or `fallback`
+/// when that cannot be done.
+fn absolute_or(path: &std::path::Path, fallback: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| fallback.to_path_buf())
+}

@@ -92,6 +92,9 @@ pub struct Options<'a> {
     pub keep_checked: bool,
     /// Called with (done, total) after each department-year.
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
+    /// Where the cache lives, when not at [`cache::location`] (`serve` keeps
+    /// its own beside its preview).
+    pub cache_file: Option<&'a Path>,
 }
 
 fn no_progress(_: usize, _: usize) {}
@@ -105,6 +108,7 @@ impl<'a> Options<'a> {
             use_cache: true,
             keep_checked: false,
             progress: &no_progress,
+            cache_file: None,
         }
     }
 
@@ -343,7 +347,14 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         true => Some(Portal::new(&settings.config).map_err(|e| Error::Portal(e.to_string()))?),
         false => None,
     };
-    let cache = Cache::open(content, &settings.config, options.use_cache && !options.keep_checked);
+    let cache_path = options
+        .cache_file
+        .map_or_else(|| cache::location(content), Path::to_path_buf);
+    let cache = Cache::open_at(
+        content,
+        &settings.config,
+        (options.use_cache && !options.keep_checked).then(|| cache_path.clone()),
+    );
     timer.lap("site codes, theme, cache read");
     // The department-year folders, each with its fingerprint (from the
     // entries the search listed) and its unit; the units tell which years
@@ -447,7 +458,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         if let Err(reason) = cache.save() {
             report.diags.warning(
                 "cache-not-saved",
-                diag::Loc::file_start(&std::sync::Arc::from(crate::cache::location(content).as_path())),
+                diag::Loc::file_start(&std::sync::Arc::from(cache_path.as_path())),
                 format!("the build cache could not be saved ({reason}); the next run will not be faster"),
             );
         }

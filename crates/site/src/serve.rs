@@ -1,294 +1,294 @@
-//! `gongkai serve`: a local preview server.
+//! `gongkai serve`: a local preview that follows the content as it is edited.
 //!
-//! It builds the site into memory, serves it on 127.0.0.1 (unless told
-//! otherwise), polls `content/` and `themes/` for changes and rebuilds, and
-//! tells open pages to reload. When a build fails, every page shows the
-//! findings instead of the stale site. Only GET and HEAD of files of the
-//! build are answered; nothing outside the build can be reached.
+//! The preview is built by the one pipeline into a real output folder, with
+//! the cache on, exactly as `build` does: a one-figure edit re-renders that
+//! department-year, the index pages and the search index, and the spare
+//! generation is swapped in at once. Files are served from that folder, so
+//! memory is what one build needs, not the size of the site. The folder is
+//! not the user's `output/`: it is `.gongkai-serve/<content folder name>/`
+//! next to the content folder (beside `.gongkai-cache/`), holding the site
+//! (`site/`, its spare generation and lock) and the preview's own build cache
+//! (`cache.json` and its records), so a preview never evicts or confuses the
+//! cache `build` uses. A lock (`serve.lock`) keeps two previews of the same
+//! content apart: a second one takes `.gongkai-serve/<name>.2/`, and so on.
+//!
+//! [`watch`] tells of changes to the content and theme folders (no polling),
+//! debounced so that a storm of changes is one rebuild; [`http`] serves the
+//! folder and tells open pages to reload when a rebuild changed what they
+//! show. While the content has errors, every page shows the findings instead
+//! of a stale site.
 
-use gongkai_render::output::OutputFile;
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+pub mod http;
+pub mod watch;
+
+use crate::pipeline::{self, Options, Target};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Instant;
 
-/// What the server currently serves.
-#[derive(Default)]
-struct State {
-    files: BTreeMap<String, Arc<Vec<u8>>>,
-    /// The findings of a failed build, shown instead of the site.
-    error: Option<String>,
-    /// Bumped on every rebuild; pages poll it to reload.
-    version: u64,
+/// Previews of the same content that may run at once.
+const SLOTS: usize = 8;
+
+/// Why the preview cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The content folder is not there.
+    #[error("content folder `{0}` does not exist")]
+    NoContent(PathBuf),
+    /// The preview folder cannot be made or locked.
+    #[error("cannot prepare the preview folder `{path}`: {source}")]
+    Preview {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Every preview folder of the content is held by a running preview.
+    #[error("{SLOTS} previews of `{content}` are running already (see `{folder}`)")]
+    Busy { content: PathBuf, folder: PathBuf },
+    /// The address cannot be bound (in use, say).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The folders cannot be watched for changes.
+    #[error(transparent)]
+    Watch(#[from] watch::WatchError),
+    /// The server could not start, or stopped.
+    #[error("the server stopped: {0}")]
+    Server(#[source] std::io::Error),
 }
 
-/// A build function: the files of the site, or the report of why not.
-pub type Builder = dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync;
+/// The preview folder of a content folder, held for this process.
+pub struct Preview {
+    dir: PathBuf,
+    _lock: std::fs::File,
+}
 
-const RELOAD_PATH: &str = "/__gongkai/version";
-const RELOAD_SCRIPT_PATH: &str = "/__gongkai/reload.js";
-const RELOAD_SCRIPT: &str = r#"(function () {
-  "use strict";
-  var seen = null;
-  function poll() {
-    fetch("/__gongkai/version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
-      if (seen !== null && v !== seen) { location.reload(); }
-      seen = v;
-    }).catch(function () {}).finally(function () { setTimeout(poll, 800); });
-  }
-  poll();
-})();
-"#;
+impl Preview {
+    /// Takes the first free preview folder of `content` (an absolute path):
+    /// `.gongkai-serve/<name>/` next to it, or `<name>.2/`, … when another
+    /// preview holds that one.
+    pub fn claim(content: &Path) -> Result<Preview, Error> {
+        let name = content
+            .file_name()
+            .map_or_else(|| "content".into(), |n| n.to_string_lossy().into_owned());
+        let base = content.parent().unwrap_or(Path::new("/")).join(".gongkai-serve");
+        for slot in 1..=SLOTS {
+            let dir = match slot {
+                1 => base.join(&name),
+                n => base.join(format!("{name}.{n}")),
+            };
+            let failed = |source| Error::Preview {
+                path: dir.clone(),
+                source,
+            };
+            std::fs::create_dir_all(&dir).map_err(failed)?;
+            let lock = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(dir.join("serve.lock"))
+                .map_err(failed)?;
+            match lock.try_lock() {
+                Ok(()) => return Ok(Preview { dir, _lock: lock }),
+                Err(std::fs::TryLockError::WouldBlock) => continue,
+                Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
+            }
+        }
+        Err(Error::Busy {
+            content: content.to_path_buf(),
+            folder: base,
+        })
+    }
 
-/// Serves the site until the process is stopped.
-pub fn serve(addr: SocketAddr, watch: Vec<PathBuf>, build: Box<Builder>) -> std::io::Result<()> {
-    let listener = TcpListener::bind(addr)?;
-    let state = Arc::new(Mutex::new(State::default()));
-    rebuild(&state, &*build);
-    eprintln!("serving on http://{} (Ctrl-C to stop)", listener.local_addr()?);
+    /// The folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The published preview site.
+    pub fn site(&self) -> PathBuf {
+        self.dir.join("site")
+    }
+
+    /// The header file of the preview's build cache.
+    pub fn cache(&self) -> PathBuf {
+        self.dir.join("cache.json")
+    }
+}
+
+/// What the builder shares with the server.
+pub struct Shared {
+    /// The published preview site.
+    site: PathBuf,
+    /// The address the server is bound to (a `Host` it accepts).
+    bound: std::net::IpAddr,
+    /// The findings of the last build, when it failed.
+    error: Mutex<Option<Arc<str>>>,
+    /// The site's version, which open pages wait on: `<session>-<n>`, so a
+    /// restarted server is a new version too.
+    version: tokio::sync::watch::Sender<Arc<str>>,
+    session: u64,
+    builds: AtomicU64,
+}
+
+impl Shared {
+    /// The findings of the failed last build, if it failed.
+    fn error(&self) -> Option<Arc<str>> {
+        self.error.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A new version: open pages reload.
+    fn bump(&self) {
+        let n = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
+        self.version.send_replace(format!("{:x}-{n}", self.session).into());
+    }
+}
+
+/// Builds the preview of `content` and serves it on `addr` until the
+/// process is stopped, rebuilding on every change to the content or its
+/// themes.
+pub fn serve(content: &Path, addr: SocketAddr) -> Result<(), Error> {
+    let absolute = absolute(content);
+    if !absolute.is_dir() {
+        return Err(Error::NoContent(content.to_path_buf()));
+    }
+    // The pipeline finds the themes next to the folder it is given; `.` has
+    // no name to find them by.
+    let content = match content.file_name() {
+        Some(_) => content.to_path_buf(),
+        None => absolute.clone(),
+    };
+    let preview = Preview::claim(&absolute)?;
+    let listener = std::net::TcpListener::bind(addr).map_err(|source| Error::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(|source| Error::Bind { addr, source })?;
+    // What the pipeline reads besides the content: the theme and the
+    // code-list folders gongkai.toml names (by default `themes/default`
+    // next to the content folder as given, through a symbolic link the
+    // link's neighbour, and `content/codes`), and gongkai.toml itself.
+    let config = gongkai_content::config::load(&content, &mut gongkai_model::diag::Diagnostics::new());
+    let config_file = crate::absolute_or(
+        &gongkai_model::config::site_root(&content).join(gongkai_model::config::FILE_NAME),
+        &absolute,
+    );
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for root in [
+        absolute.clone(),
+        crate::absolute_or(&config.theme, &absolute),
+        crate::absolute_or(&config.codes, &absolute),
+        config_file,
+    ] {
+        // A folder inside one already watched (content/codes) is watched with it.
+        if !roots.iter().any(|r| root.starts_with(r)) {
+            roots.push(root);
+        }
+    }
+    // Watching starts before the first build, so nothing saved meanwhile is
+    // missed.
+    let mut watch = watch::Watch::start(roots, preview.dir().to_path_buf())?;
+    let session = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let shared = Arc::new(Shared {
+        site: preview.site(),
+        bound: addr.ip(),
+        error: Mutex::new(None),
+        version: tokio::sync::watch::Sender::new(format!("{session:x}-0").into()),
+        session,
+        builds: AtomicU64::new(0),
+    });
+    let job = Job {
+        content,
+        site: preview.site(),
+        cache: preview.cache(),
+    };
+    eprintln!("building the preview in {}", preview.site().display());
+    job.rebuild(&shared);
     {
-        let state = state.clone();
-        std::thread::spawn(move || {
-            let mut last = fingerprint(&watch);
-            loop {
-                std::thread::sleep(Duration::from_millis(400));
-                let now = fingerprint(&watch);
-                if now != last {
-                    last = now;
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("gongkai-rebuild".into())
+            .spawn(move || {
+                loop {
+                    watch.wait();
                     eprintln!("change detected, rebuilding…");
-                    rebuild(&state, &*build);
+                    job.rebuild(&shared);
                 }
+            })
+            .map_err(Error::Server)?;
+    }
+    eprintln!("serving on http://{local} (Ctrl-C to stop)");
+    let served = http::run(listener, shared).map_err(Error::Server);
+    drop(preview);
+    served
+}
+
+/// The path made absolute, through symbolic links where it exists.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// One content folder's preview build.
+struct Job {
+    content: PathBuf,
+    site: PathBuf,
+    cache: PathBuf,
+}
+
+impl Job {
+    /// Brings the preview up to date, and tells open pages when what they
+    /// show changed: files written or removed, or the findings page shown,
+    /// changed or gone.
+    fn rebuild(&self, shared: &Shared) {
+        let started = Instant::now();
+        let options = Options {
+            target: Target::Folder(&self.site),
+            cache_file: Some(&self.cache),
+            ..Options::check()
+        };
+        // A bug that panics in a build must not end the rebuilds: it is
+        // shown like a finding.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&self.content, &options)));
+        let outcome = match run {
+            Ok(Ok(report)) if report.diags.has_errors() => {
+                Err(format!("{}{}", report.diags.render_text(), report.diags.summary()))
             }
-        });
-    }
-    for stream in listener.incoming().flatten() {
-        let state = state.clone();
-        std::thread::spawn(move || {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-            let _ = handle(stream, &state);
-        });
-    }
-    Ok(())
-}
-
-fn rebuild(state: &Mutex<State>, build: &Builder) {
-    let result = build();
-    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
-    s.version += 1;
-    match result {
-        Ok(files) => {
-            s.files = files
-                .into_iter()
-                .map(|f| {
-                    (
-                        format!("/{}", f.path.to_string_lossy().replace('\\', "/")),
-                        Arc::new(f.bytes),
-                    )
-                })
-                .collect();
-            s.error = None;
-            eprintln!("built {} files", s.files.len());
-        }
-        Err(report) => {
-            eprintln!("{report}");
-            s.error = Some(report);
-        }
-    }
-}
-
-/// Modification times and sizes of every file below the watched folders.
-fn fingerprint(paths: &[PathBuf]) -> Vec<(PathBuf, SystemTime, u64)> {
-    let mut out = Vec::new();
-    for root in paths {
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
-            if let Ok(meta) = entry.metadata()
-                && meta.is_file()
-            {
-                out.push((
-                    entry.path().to_path_buf(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                    meta.len(),
-                ));
-            }
-        }
-    }
-    out
-}
-
-fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.by_ref().take(8192).read_line(&mut request_line)?;
-    // Drain the headers (bounded).
-    let mut header = String::new();
-    for _ in 0..100 {
-        header.clear();
-        if reader.by_ref().take(8192).read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
-            break;
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or_default();
-    let target = parts.next().unwrap_or("/");
-    if method != "GET" && method != "HEAD" {
-        return respond(
-            &mut stream,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed",
-            method == "HEAD",
-        );
-    }
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let head = method == "HEAD";
-    let s = state.lock().unwrap_or_else(|e| e.into_inner()).clone_view();
-    match path {
-        RELOAD_PATH => return respond(&mut stream, 200, "text/plain", s.version.to_string().as_bytes(), head),
-        RELOAD_SCRIPT_PATH => return respond(&mut stream, 200, "text/javascript", RELOAD_SCRIPT.as_bytes(), head),
-        _ => {}
-    }
-    let Some(decoded) = percent_decode(path) else {
-        return respond(&mut stream, 400, "text/plain; charset=utf-8", b"bad request", head);
-    };
-    if let Some(report) = &s.error {
-        let page = error_page(report);
-        return respond(&mut stream, 500, "text/html; charset=utf-8", page.as_bytes(), head);
-    }
-    let key = if decoded.ends_with('/') {
-        format!("{decoded}index.html")
-    } else {
-        decoded.clone()
-    };
-    let (key, body) = match s.files.get(&key) {
-        Some(body) => (key, body.clone()),
-        None => match s.files.get(&format!("{decoded}/index.html")) {
-            // A folder without its slash: redirect so relative links work.
-            Some(_) => return redirect(&mut stream, &format!("{decoded}/")),
-            None => {
-                return respond(
-                    &mut stream,
-                    404,
-                    "text/html; charset=utf-8",
-                    not_found().as_bytes(),
-                    head,
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(e)) => Err(format!("error: {e}")),
+            Err(_) => Err("error: the build failed unexpectedly (a bug in gongkai; its message is above)".into()),
+        };
+        let mut error = shared.error.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = match outcome {
+            Ok(report) => {
+                let stats = report.stats.unwrap_or_default();
+                eprintln!(
+                    "built {} department-year{} in {:.2} s: {} files written, {} unchanged, {} removed ({})",
+                    report.found,
+                    if report.found == 1 { "" } else { "s" },
+                    started.elapsed().as_secs_f64(),
+                    stats.written,
+                    stats.unchanged,
+                    stats.removed,
+                    report.diags.summary()
                 );
+                error.take().is_some() || stats.written + stats.removed > 0
             }
-        },
-    };
-    let content_type = content_type(&key);
-    if content_type.starts_with("text/html") {
-        let html = String::from_utf8_lossy(&body).replace(
-            "</body>",
-            &format!("<script src=\"{RELOAD_SCRIPT_PATH}\"></script></body>"),
-        );
-        return respond(&mut stream, 200, content_type, html.as_bytes(), head);
-    }
-    respond(&mut stream, 200, content_type, &body, head)
-}
-
-impl State {
-    /// A cheap copy (file bodies are shared) so the lock is not held while writing.
-    fn clone_view(&self) -> State {
-        State {
-            files: self.files.clone(),
-            error: self.error.clone(),
-            version: self.version,
+            Err(report) => {
+                eprintln!("{report}");
+                let changed = error.as_deref() != Some(report.as_str());
+                *error = Some(report.into());
+                changed
+            }
+        };
+        drop(error);
+        if changed {
+            shared.bump();
         }
-    }
-}
-
-/// Decodes `%XX` escapes; refuses paths that could climb out (`..`, NUL, backslash).
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let decoded = String::from_utf8(out).ok()?;
-    let bad = !decoded.starts_with('/')
-        || decoded.contains('\0')
-        || decoded.contains('\\')
-        || decoded.split('/').any(|segment| segment == "..");
-    (!bad).then_some(decoded)
-}
-
-fn content_type(path: &str) -> &'static str {
-    match Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or_default() {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "csv" => "text/csv; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/octet-stream",
-    }
-}
-
-fn respond(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8], head: bool) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Internal Server Error",
-    };
-    let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(header.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
-fn redirect(stream: &mut TcpStream, location: &str) -> std::io::Result<()> {
-    let header = format!(
-        "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(header.as_bytes())
-}
-
-fn not_found() -> String {
-    "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><h1>404 未找到</h1><p><a href=\"/\">返回首页</a></p></body></html>".into()
-}
-
-/// The page shown while the content has errors.
-fn error_page(report: &str) -> String {
-    let escaped = gongkai_portal::html::escape(report);
-    format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败 build failed</title></head><body>\
-         <h1>构建失败：内容有错误 (build failed)</h1><p>修改后会自动重新构建并刷新本页。Fix the content; this page reloads when the build succeeds.</p>\
-         <pre>{escaped}</pre><script src=\"{RELOAD_SCRIPT_PATH}\"></script></body></html>"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_cannot_climb_out() {
-        assert_eq!(percent_decode("/2022/101/"), Some("/2022/101/".into()));
-        assert_eq!(percent_decode("/a%20b"), Some("/a b".into()));
-        assert_eq!(percent_decode("/../etc/passwd"), None);
-        assert_eq!(percent_decode("/%2e%2e/etc/passwd"), None);
-        assert_eq!(percent_decode("/a%5c..%5cb"), None);
-        assert_eq!(percent_decode("/%00"), None);
-        assert_eq!(percent_decode("/%zz"), None);
     }
 }
