@@ -1,6 +1,6 @@
 //! `gongkai import`: published disclosures into content.
 //!
-//! Three front-ends read a published document into one intermediate form,
+//! Four front-ends read a published document into one intermediate form,
 //! [`Source`]: a sequence of paragraphs and tables of text cells, in document
 //! order. One back-end ([`content`]) recognises the parts of a disclosure in
 //! it (the nine tables, the sections, performance targets, procurement,
@@ -11,10 +11,13 @@
 //! - [`text`]: the Word-export text form (one tab-indented cell per line, a
 //!   blank line between rows, `[bookmark: …]` anchors);
 //! - [`docx`]: the .docx file itself (paragraphs and tables of document.xml);
-//! - [`xlsx`]: a workbook with the nine tables as sheets.
+//! - [`xlsx`]: a workbook with the nine tables as sheets;
+//! - [`pdf`]: a PDF with a text layer (paragraphs, and tables whose columns
+//!   are recovered from where their text stands).
 
 pub mod content;
 pub mod docx;
+pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
@@ -40,10 +43,11 @@ pub enum Format {
     Text,
     Docx,
     Xlsx,
+    Pdf,
 }
 
 impl Format {
-    /// The format a file name suggests: `.docx`, `.xlsx`, else text.
+    /// The format a file name suggests: `.docx`, `.xlsx`, `.pdf`, else text.
     pub fn of(path: &std::path::Path) -> Format {
         match path
             .extension()
@@ -53,6 +57,7 @@ impl Format {
         {
             Some("docx") => Format::Docx,
             Some("xlsx") => Format::Xlsx,
+            Some("pdf") => Format::Pdf,
             _ => Format::Text,
         }
     }
@@ -63,6 +68,8 @@ impl Format {
 pub enum Error {
     #[error(transparent)]
     Format(#[from] docx::FormatError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
     #[error(transparent)]
     Content(#[from] content::ImportError),
     #[error("the text is not UTF-8 (save the Word export as UTF-8 text)")]
@@ -78,6 +85,7 @@ pub fn import(bytes: &[u8], format: Format) -> Result<content::Imported, Error> 
         }
         Format::Docx => docx::read(bytes)?,
         Format::Xlsx => xlsx::read(bytes)?,
+        Format::Pdf => pdf::read(bytes)?,
     };
     Ok(content::to_content(&source)?)
 }
