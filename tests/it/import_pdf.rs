@@ -579,3 +579,19 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
     let _ = pdf::read(&bytes);
 }
+
+#[test]
+fn a_page_of_many_rules_reads_as_unruled() {
+    // 6,000 hairlines (more than a page is searched for grids) and a line
+    // of text: the text still reads.
+    let mut content = String::from("BT /F1 10 Tf 72 800 Td (Title) Tj ET\n");
+    for i in 0..6_000 {
+        content.push_str(&format!("{} {} 20 0.5 re f\n", (i % 20) * 25, 100 + (i / 20) * 2));
+    }
+    let bytes = one_page(
+        stream("", content.as_bytes()),
+        vec![stream("/Subtype /Form /BBox [0 0 1 1]", b"")],
+    );
+    let source = pdf::read(&bytes).expect("reads");
+    assert_eq!(source.blocks, vec![Block::Paragraph("Title".into())]);
+}

@@ -43,6 +43,7 @@ pub enum Format {
     Text,
     Docx,
     Xlsx,
+    /// A PDF with a text layer.
     Pdf,
 }
 

@@ -48,7 +48,8 @@
 //! multi-column prose interleaves; passwords are not supported (an empty
 //! user password is). Work is bounded by [`Limits`]: file size, page count,
 //! decompressed bytes per stream and in all, operations, characters,
-//! form-XObject and graphics-state nesting, rules per page; lopdf bounds
+//! form-XObject and graphics-state nesting, ruling lines, cells of one table
+//! (2,000,000); lopdf bounds
 //! object nesting and reference chains. Over a limit the read fails with
 //! [`PdfError::TooLarge`]; nothing recurses on the input without a bound.
 
@@ -110,7 +111,8 @@ pub struct Limits {
     pub form_depth: usize,
     /// Deepest graphics-state stack (`q`) kept.
     pub state_depth: usize,
-    /// Most ruling lines kept per page.
+    /// Most ruling lines kept over the whole document (later ones are
+    /// ignored: their tables read as unruled).
     pub rules: usize,
     /// Most entries read from one CID font's width array.
     pub width_entries: usize,
@@ -127,7 +129,7 @@ impl Default for Limits {
             glyphs: 10_000_000,
             form_depth: 12,
             state_depth: 256,
-            rules: 100_000,
+            rules: 200_000,
             width_entries: 100_000,
         }
     }
@@ -159,7 +161,7 @@ pub fn read_with(bytes: &[u8], limits: Limits) -> Result<Source, PdfError> {
     }
     layout::drop_furniture(&mut pages);
     let items = pages.into_iter().map(layout::items).collect();
-    Ok(layout::blocks(items))
+    layout::blocks(items)
 }
 
 fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {

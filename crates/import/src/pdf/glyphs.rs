@@ -61,6 +61,7 @@ pub(crate) struct Budget {
     content_bytes: usize,
     operations: usize,
     glyphs: usize,
+    rules: usize,
 }
 
 impl Budget {
@@ -70,6 +71,7 @@ impl Budget {
             content_bytes: 0,
             operations: 0,
             glyphs: 0,
+            rules: 0,
         }
     }
 
@@ -821,7 +823,8 @@ impl<'d> PageReader<'d, '_> {
         if x1 - x0 > w * 0.98 || y1 - y0 > h * 0.98 || x1 < 0.0 || y1 < 0.0 || x0 > w || y0 > h {
             return;
         }
-        if self.page.rules.len() < self.budget.limits.rules {
+        if self.budget.rules < self.budget.limits.rules {
+            self.budget.rules += 1;
             self.page.rules.push(Rule {
                 x0: x0 as f32,
                 y0: y0 as f32,

@@ -2,6 +2,7 @@
 //! regions, columns and rows, paragraphs. See the module documentation of
 //! [`super`] for the rules.
 
+use super::PdfError;
 use super::glyphs::{Glyph, Page, Rule};
 use crate::{Block, Source};
 
@@ -18,6 +19,15 @@ const TAB_GAP: f32 = 2.0;
 const WRAP_PITCH: f32 = 1.5;
 /// The same, where no ruling line tells (wrapped lines and rows alike).
 const UNRULED_WRAP_PITCH: f32 = 1.3;
+/// A page with more rules than this is read as unruled (grids are found by
+/// comparing rules pairwise).
+const MAX_GRID_RULES: usize = 5_000;
+/// Most grids taken from one page.
+const MAX_GRIDS: usize = 100;
+/// How many rows up wrapped text looks for the cell it continues.
+const WRAP_LOOKBACK: usize = 64;
+/// Most cells (rows × columns) of one table.
+pub(crate) const MAX_CELLS: usize = 2_000_000;
 
 /// A run of glyphs without a wide gap.
 #[derive(Clone, Debug)]
@@ -313,12 +323,20 @@ pub(crate) fn items(page: PageLines) -> Vec<Item> {
 /// horizontal ones, as `(x0, y0, x1, y1)`.
 fn grids(rules: &[Rule]) -> Vec<(f32, f32, f32, f32)> {
     const TOUCH: f32 = 2.0;
-    // (box, horizontal rules, vertical rules)
+    if rules.len() > MAX_GRID_RULES {
+        return Vec::new();
+    }
+    // (box, horizontal rules, vertical rules): open groups, and those no
+    // later rule can touch (rules come top to bottom).
     let mut groups: Vec<([f32; 4], usize, usize)> = Vec::new();
+    let mut done: Vec<([f32; 4], usize, usize)> = Vec::new();
     let mut sorted: Vec<&Rule> = rules.iter().collect();
-    sorted.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+    sorted.sort_by(|a, b| a.y0.min(a.y1).total_cmp(&b.y0.min(b.y1)));
     for r in sorted {
         let b = [r.x0.min(r.x1), r.y0.min(r.y1), r.x0.max(r.x1), r.y0.max(r.y1)];
+        let (closed, open): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(g, _, _)| g[3] + TOUCH < b[1]);
+        done.extend(closed);
+        groups = open;
         let (h, v) = if r.horizontal() { (1, 0) } else { (0, 1) };
         let mut merged = (b, h, v);
         groups.retain(|(g, gh, gv)| {
@@ -337,10 +355,11 @@ fn grids(rules: &[Rule]) -> Vec<(f32, f32, f32, f32)> {
         });
         groups.push(merged);
     }
-    groups
-        .into_iter()
+    done.extend(groups);
+    done.into_iter()
         .filter(|(b, h, v)| *h >= 2 && (*v >= 2 || *h >= 3) && b[3] - b[1] >= 4.0)
         .map(|(b, _, _)| (b[0], b[1], b[2], b[3]))
+        .take(MAX_GRIDS)
         .collect()
 }
 
@@ -348,7 +367,7 @@ fn grids(rules: &[Rule]) -> Vec<(f32, f32, f32, f32)> {
 // The document: tables joined across pages, paragraphs, table cells
 
 /// Blocks of the whole document from each page's items.
-pub(crate) fn blocks(pages: Vec<Vec<Item>>) -> Source {
+pub(crate) fn blocks(pages: Vec<Vec<Item>>) -> Result<Source, PdfError> {
     // Tables continued on the next page join their first part.
     // Each item with its page's right margin (where its lines end at most).
     let mut flat: Vec<(Item, f32)> = Vec::new();
@@ -385,7 +404,7 @@ pub(crate) fn blocks(pages: Vec<Vec<Item>>) -> Source {
             }
             Item::Table(region) => {
                 para.end(&mut blocks);
-                let rows = table(&region);
+                let rows = table(&region)?;
                 if !rows.is_empty() {
                     blocks.push(Block::Table(rows));
                 }
@@ -393,7 +412,7 @@ pub(crate) fn blocks(pages: Vec<Vec<Item>>) -> Source {
         }
     }
     para.end(&mut blocks);
-    Source { blocks }
+    Ok(Source { blocks })
 }
 
 /// The next page's first table continues this one: it spans about the same
@@ -541,10 +560,10 @@ fn numeric(s: &str) -> bool {
 
 /// The rows of a table region: columns from the x-ranges its text covers,
 /// wrapped cell text merged, one row per remaining line.
-fn table(region: &Region) -> Vec<Vec<String>> {
+fn table(region: &Region) -> Result<Vec<Vec<String>>, PdfError> {
     let lines = &region.lines;
     if lines.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // The body starts at the first line holding a figure (an amount), after
     // any line with only code-like short numbers.
@@ -556,7 +575,16 @@ fn table(region: &Region) -> Vec<Vec<String>> {
     let columns = ruled_columns(region, &lines[body_start..])
         .unwrap_or_else(|| columns(&lines[body_start..], &lines[..body_start]));
     if columns.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
+    }
+    if lines.len().saturating_mul(columns.len()) > MAX_CELLS {
+        return Err(PdfError::TooLarge {
+            reason: format!(
+                "a table of {} lines and {} columns, more than {MAX_CELLS} cells",
+                lines.len(),
+                columns.len()
+            ),
+        });
     }
     let ruled = region.ruled && !region.verticals.is_empty();
     let column_of = |p: &Piece| -> usize {
@@ -612,7 +640,12 @@ fn table(region: &Region) -> Vec<Vec<String>> {
                 if text.is_empty() || (li == body_start && !region.ruled) {
                     return None;
                 }
-                let (ri, (pi, prev)) = merged.iter().enumerate().rev().find(|(_, (_, r))| !r[c].is_empty())?;
+                let (ri, (pi, prev)) = merged
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .take(WRAP_LOOKBACK)
+                    .find(|(_, (_, r))| !r[c].is_empty())?;
                 let a = &lines[*pi];
                 let close = b.y - a.y <= pitch * a.size.max(b.size);
                 let ok = close && !numeric(text) && !numeric(&prev[c]) && !ruled_between(region, a, b, columns[c]);
@@ -664,9 +697,9 @@ fn table(region: &Region) -> Vec<Vec<String>> {
             }
             bands.push((li, li, cells));
         }
-        return bands.into_iter().map(|(_, _, cells)| cells).collect();
+        return Ok(bands.into_iter().map(|(_, _, cells)| cells).collect());
     }
-    merged.into_iter().map(|(_, cells)| cells).collect()
+    Ok(merged.into_iter().map(|(_, cells)| cells).collect())
 }
 
 /// A horizontal rule lies between two lines over a column.
@@ -715,14 +748,21 @@ fn columns(body: &[Line], header: &[Line]) -> Vec<(f32, f32)> {
     let bins = ((hi - lo).ceil() as usize + 1).min(100_000);
     let scale = bins as f32 / (hi - lo + 1.0);
     let bin = |x: f32| (((x - lo) * scale) as usize).min(bins - 1);
-    let mut cover = vec![0usize; bins];
+    // How many pieces cover each bin: +1 where a piece starts, -1 past its end.
+    let mut delta = vec![0isize; bins + 1];
     for l in body {
         for p in &l.pieces {
-            for c in &mut cover[bin(p.x0)..=bin(p.x1)] {
-                *c += 1;
-            }
+            delta[bin(p.x0)] += 1;
+            delta[bin(p.x1) + 1] -= 1;
         }
     }
+    let cover: Vec<usize> = delta[..bins]
+        .iter()
+        .scan(0isize, |sum, d| {
+            *sum += d;
+            Some((*sum).max(0) as usize)
+        })
+        .collect();
     let tolerance = body.len() / 10;
     let mut columns: Vec<(f32, f32)> = Vec::new();
     let mut start: Option<usize> = None;
