@@ -595,3 +595,25 @@ fn a_page_of_many_rules_reads_as_unruled() {
     let source = pdf::read(&bytes).expect("reads");
     assert_eq!(source.blocks, vec![Block::Paragraph("Title".into())]);
 }
+
+#[test]
+fn the_cli_imports_a_pdf_and_says_why_it_cannot() {
+    let content = crate::common::temp("import-pdf-cli");
+    let out = crate::common::gongkai()
+        .args(["import", OWN, "--format", "pdf", "--content"])
+        .arg(&content)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(content.join("2022/101/unit.yaml").exists(), "{stderr}");
+    let out = crate::common::gongkai()
+        .args(["import", SHANGHAI, "--content"])
+        .arg(&content)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("no department found"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
