@@ -98,14 +98,14 @@ enum Command {
         #[arg(long)]
         write_corrections: bool,
     },
-    /// Import a published disclosure (Word-export text, .docx or .xlsx) into
+    /// Import a published disclosure (Word-export text, .docx, .xlsx or .pdf) into
     /// content/<year>/<code>/, keeping published totals as declared values.
     Import {
         file: PathBuf,
         /// The content folder.
         #[arg(long, default_value = "content")]
         content: PathBuf,
-        /// text, docx or xlsx (default: from the file's extension).
+        /// text, docx, xlsx or pdf (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
         /// Overwrite existing files.
@@ -430,8 +430,9 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
         Some("text") => Format::Text,
         Some("docx") => Format::Docx,
         Some("xlsx") => Format::Xlsx,
+        Some("pdf") => Format::Pdf,
         Some(other) => {
-            eprintln!("error: unknown format `{other}`: text, docx or xlsx");
+            eprintln!("error: unknown format `{other}`: text, docx, xlsx or pdf");
             return ExitCode::from(2);
         }
     };

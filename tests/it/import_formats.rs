@@ -14,7 +14,7 @@ use gongkai_import::{Block, Source, docx, xlsx};
 use gongkai_model::diag::Diagnostics;
 use gongkai_render::docx::{DocxMeta, markdown_to_docx};
 
-fn shipped_2022() -> &'static gongkai_render::Checked {
+pub(crate) fn shipped_2022() -> &'static gongkai_render::Checked {
     static SITE: OnceLock<Vec<gongkai_render::Checked>> = OnceLock::new();
     let site = SITE.get_or_init(|| {
         let mut diags = Diagnostics::new();

@@ -17,6 +17,7 @@ mod hardening;
 mod identity;
 mod import;
 mod import_formats;
+mod import_pdf;
 mod portal;
 mod reference_tables;
 mod search;

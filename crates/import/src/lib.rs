@@ -8,7 +8,9 @@
 //!    [`text`] the Word-export text form (one tab-indented cell per line, a
 //!    blank line between rows, `[bookmark: …]` anchors), [`docx`] the .docx
 //!    file itself (paragraphs and tables of document.xml), [`xlsx`] a
-//!    workbook with the nine tables as sheets;
+//!    workbook with the nine tables as sheets, [`pdf`] a PDF with a text
+//!    layer (paragraphs, and tables whose columns come from the drawn grid
+//!    or from where their text stands);
 //! 2. `document` segments it: the tables by kind, the paragraphs of each
 //!    explanatory section, the performance-target tables;
 //! 3. [`content`] builds each content file from the parts it holds, one
@@ -23,6 +25,7 @@
 pub mod content;
 mod document;
 pub mod docx;
+pub mod pdf;
 pub mod text;
 mod trial;
 pub mod xlsx;
@@ -50,10 +53,12 @@ pub enum Format {
     Text,
     Docx,
     Xlsx,
+    /// A PDF with a text layer.
+    Pdf,
 }
 
 impl Format {
-    /// The format a file name suggests: `.docx`, `.xlsx`, else text.
+    /// The format a file name suggests: `.docx`, `.xlsx`, `.pdf`, else text.
     pub fn of(path: &std::path::Path) -> Format {
         match path
             .extension()
@@ -63,6 +68,7 @@ impl Format {
         {
             Some("docx") => Format::Docx,
             Some("xlsx") => Format::Xlsx,
+            Some("pdf") => Format::Pdf,
             _ => Format::Text,
         }
     }
@@ -73,6 +79,8 @@ impl Format {
 pub enum Error {
     #[error(transparent)]
     Format(#[from] docx::FormatError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
     #[error(transparent)]
     Content(#[from] content::ImportError),
     #[error("the text is not UTF-8 (save the Word export as UTF-8 text)")]
@@ -88,6 +96,7 @@ pub fn import(bytes: &[u8], format: Format) -> Result<content::Imported, Error> 
         }
         Format::Docx => docx::read(bytes)?,
         Format::Xlsx => xlsx::read(bytes)?,
+        Format::Pdf => pdf::read(bytes)?,
     };
     Ok(content::to_content(&source)?)
 }

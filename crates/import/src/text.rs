@@ -156,7 +156,7 @@ fn starts_paragraph(line: &str) -> bool {
 }
 
 /// Page numbers and the `page number` field text of Word exports.
-fn is_page_noise(line: &str) -> bool {
+pub(crate) fn is_page_noise(line: &str) -> bool {
     let lower = line.to_lowercase();
     if lower == "page number" || lower == "page" {
         return true;
