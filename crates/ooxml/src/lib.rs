@@ -21,11 +21,11 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// The largest part stored without compression.
-pub const STORE_UP_TO: usize = 16 * 1024;
+pub(crate) const STORE_UP_TO: usize = 16 * 1024;
 
 /// The zip options of a part of `len` bytes: stored up to [`STORE_UP_TO`],
 /// deflated at level 1 above; fixed time and permissions.
-pub fn part_options(len: usize) -> SimpleFileOptions {
+pub(crate) fn part_options(len: usize) -> SimpleFileOptions {
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::DEFAULT)
@@ -61,7 +61,7 @@ pub fn zip_package<N: AsRef<str>, C: AsRef<[u8]>>(parts: &[(N, C)]) -> Result<Ve
 /// Whether XML 1.0 can carry `c` at all (in any escaped form): not the C0
 /// controls other than tab, line feed and carriage return, nor U+FFFE and
 /// U+FFFF.
-pub fn xml_char(c: char) -> bool {
+pub(crate) fn xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
@@ -69,7 +69,7 @@ pub fn xml_char(c: char) -> bool {
 /// `>` and `"` as entities, tab, line feed and carriage return as character
 /// references (so an attribute keeps them too), and the characters XML
 /// cannot carry ([`xml_char`]) dropped.
-pub fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -86,7 +86,8 @@ pub fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `text` escaped as [`escape_into`] does.
-pub fn escape(text: &str) -> String {
+#[cfg(test)]
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);
     out

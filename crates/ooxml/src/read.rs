@@ -15,11 +15,11 @@ use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
 /// Most entries a package may have.
-pub const MAX_ENTRIES: usize = 10_000;
+pub(crate) const MAX_ENTRIES: usize = 10_000;
 /// Most bytes one part may have once decompressed (64 MiB).
-pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Most bytes all parts read from one package may have once decompressed (256 MiB).
-pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 /// Deepest element nesting read.
 pub const MAX_DEPTH: usize = 512;
 /// Widest table row, in cells.
@@ -32,15 +32,28 @@ pub const MAX_CELLS: usize = 2_000_000;
 pub enum FormatError {
     /// The bytes are not this kind of file at all.
     #[error("not a {kind}: {reason}")]
-    NotThisFormat { kind: &'static str, reason: String },
+    NotThisFormat {
+        /// `.docx` or `.xlsx`.
+        kind: &'static str,
+        /// What gave it away.
+        reason: String,
+    },
     /// Over one of the limits above.
     #[error("{kind} refused: {reason}")]
-    TooLarge { kind: &'static str, reason: String },
+    TooLarge {
+        /// `.docx` or `.xlsx`.
+        kind: &'static str,
+        /// Which limit, by how much.
+        reason: String,
+    },
     /// A part is damaged or not what the format says it is.
     #[error("{kind}: `{part}` is malformed: {message}")]
     Malformed {
+        /// `.docx` or `.xlsx`.
         kind: &'static str,
+        /// The part (`word/document.xml`).
         part: String,
+        /// What is wrong with it.
         message: String,
     },
 }
@@ -56,6 +69,8 @@ pub struct Package<'a> {
 }
 
 impl<'a> Package<'a> {
+    /// Opens the package in `bytes` (a `kind`, `.docx` or `.xlsx`, for
+    /// messages), refusing anything that is not a zip or holds too many entries.
     pub fn open(bytes: &'a [u8], kind: &'static str) -> Result<Self, FormatError> {
         if !bytes.starts_with(b"PK") {
             return Err(FormatError::NotThisFormat {
@@ -213,7 +228,7 @@ impl Package<'_> {
 
 /// Targets of the relationships in a `.rels` part whose type ends with
 /// `type_suffix`, external ones left out.
-pub fn relationship_targets(
+pub(crate) fn relationship_targets(
     xml: &str,
     type_suffix: &str,
     kind: &'static str,
@@ -296,6 +311,7 @@ pub fn xml_text(bytes: Vec<u8>, kind: &'static str, part: &str) -> Result<String
     }
 }
 
+/// A [`FormatError::Malformed`] for `part`, with `e` as its message.
 pub fn malformed(kind: &'static str, part: &str, e: &dyn std::fmt::Display) -> FormatError {
     FormatError::Malformed {
         kind,
@@ -333,7 +349,7 @@ pub fn root_name(xml: &str) -> Option<String> {
 }
 
 /// An attribute's unescaped value by qualified name.
-pub fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)

@@ -46,17 +46,27 @@ pub const MAX_ROWS: u32 = 1_048_576;
 /// Columns in a worksheet (`A` to `XFD`).
 pub const MAX_COLUMNS: u16 = 16_384;
 /// Characters in a sheet name.
-pub const MAX_SHEET_NAME: usize = 31;
+pub(crate) const MAX_SHEET_NAME: usize = 31;
 
 /// Why a workbook could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxError {
     /// A cell or range past the last row or column of a sheet.
     #[error("cell (row {row}, column {col}) is outside the sheet (rows 0–1048575, columns 0–16383)")]
-    OutOfRange { row: u32, col: u32 },
+    OutOfRange {
+        /// 0-based row.
+        row: u32,
+        /// 0-based column.
+        col: u32,
+    },
     /// A sheet name Excel would refuse.
     #[error("sheet name {name:?}: {reason}")]
-    SheetName { name: String, reason: &'static str },
+    SheetName {
+        /// The name asked for.
+        name: String,
+        /// Why Excel would refuse it.
+        reason: &'static str,
+    },
     /// Two merged ranges share a cell (Excel reports the file as damaged).
     #[error("merged range {0} overlaps an earlier one")]
     MergeOverlap(String),
@@ -116,17 +126,22 @@ pub enum Align {
     /// Text left, numbers right.
     #[default]
     General,
+    /// Left.
     Left,
+    /// Centred.
     Center,
+    /// Right.
     Right,
 }
 
 /// How a cell looks. The default is plain: Calibri 11, no border, `General`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Style {
+    /// Bold type.
     pub bold: bool,
     /// Font size in points; `None` is 11.
     pub size: Option<u8>,
+    /// Horizontal alignment.
     pub align: Align,
     /// Centred vertically (else at the bottom).
     pub vertical_center: bool,
@@ -153,9 +168,11 @@ impl StyleId {
 /// What a cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
+    /// Text (in the shared string table).
     Text(Cow<'a, str>),
     /// Written as its decimal text, trailing zeros dropped.
     Number(Decimal),
+    /// TRUE or FALSE.
     Bool(bool),
     /// Nothing, but the cell's style shows (a border, a format).
     Blank,
@@ -188,7 +205,9 @@ impl From<bool> for Value<'_> {
 /// The document properties (`docProps/core.xml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Properties {
+    /// The document's title.
     pub title: String,
+    /// Its author (the department).
     pub author: String,
     /// Creation (and modification) date as (year, month, day), midnight UTC:
     /// fixed by the caller so that output is reproducible.
@@ -358,6 +377,7 @@ pub struct Workbook<'a> {
 }
 
 impl<'a> Workbook<'a> {
+    /// An empty workbook with these properties.
     pub fn new(properties: Properties) -> Self {
         Workbook {
             properties,

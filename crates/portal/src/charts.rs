@@ -33,11 +33,12 @@ pub struct BarChart {
     pub unit: String,
     /// Legend labels when bars carry a comparison value: (value, compare).
     pub legend: Option<(String, String)>,
+    /// The bars, top to bottom.
     pub bars: Vec<Bar>,
 }
 
 /// Width of the viewBox in user units.
-pub const WIDTH: f64 = 640.0;
+pub(crate) const WIDTH: f64 = 640.0;
 /// Outer margin.
 const PAD: f64 = 8.0;
 /// Label font size; labels are right-aligned at [`LABEL_X`].
@@ -50,7 +51,7 @@ const LABEL_MAX_EM: f64 = 12.0;
 /// Right edge of the label column.
 const LABEL_X: f64 = PAD + LABEL_MAX_EM * LABEL_FONT;
 /// Where bars start (the axis).
-pub const BAR_X: f64 = LABEL_X + 8.0;
+pub(crate) const BAR_X: f64 = LABEL_X + 8.0;
 /// Gap between the end of a bar and its value.
 const VALUE_GAP: f64 = 5.0;
 /// Height of the header line (unit, legend) when there is one.
@@ -286,7 +287,7 @@ fn describe(chart: &BarChart, last_label: &str) -> String {
 }
 
 /// A value as tables print it: rounded half away from zero, two decimals.
-pub fn format_value(value: Decimal) -> String {
+pub(crate) fn format_value(value: Decimal) -> String {
     let v = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let v = if v.is_zero() { Decimal::ZERO } else { v };
     format!("{v:.2}")

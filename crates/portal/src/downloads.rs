@@ -24,7 +24,12 @@ pub enum DownloadError {
     /// The department-year publishes none of the nine tables (a year of
     /// performance targets only): there is no workbook to make.
     #[error("{code} {year}: no budget tables to put in a workbook")]
-    NoTables { code: String, year: u16 },
+    NoTables {
+        /// Department code.
+        code: String,
+        /// Budget year.
+        year: u16,
+    },
     /// The workbook writer failed.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] XlsxError),
@@ -110,7 +115,7 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
 
 /// Version of the JSON layout (see docs/json.md): raised on any change that
 /// could break a reader; fields may be added without raising it.
-pub const MODEL_JSON_VERSION: u32 = 1;
+pub(crate) const MODEL_JSON_VERSION: u32 = 1;
 
 /// A 万元 figure as text with two decimals: `2100.32`, `0.00`, `-120.10`.
 fn wan(figure: &Figure) -> String {

@@ -19,7 +19,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Appends `text` to `out`, escaped as [`escape`] does.
-pub fn push_escaped(out: &mut String, text: &str) {
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
         out.push_str(&rest[..at]);
@@ -37,7 +37,7 @@ pub fn push_escaped(out: &mut String, text: &str) {
 
 /// A stable fragment-safe token for ids: ASCII alphanumerics and `-`; other
 /// characters are hex-encoded.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_slug(&mut out, text);
     out
@@ -54,13 +54,8 @@ fn push_slug(out: &mut String, text: &str) {
     }
 }
 
-/// The id of a table row: `r-<table>-<row>`.
-pub fn row_id(table: TableId, row: &str) -> String {
-    format!("r-{}-{}", table.slug(), slug(row))
-}
-
 /// The id of a table cell: `c-<table>-<row>-<column>`.
-pub fn cell_id(table: TableId, row: &str, column: usize) -> String {
+pub(crate) fn cell_id(table: TableId, row: &str, column: usize) -> String {
     format!("c-{}-{}-{column}", table.slug(), slug(row))
 }
 
@@ -80,7 +75,7 @@ fn target_of(id: &str, facts: &Facts, tables: &[&Table]) -> Option<String> {
 
 /// A table as semantic HTML: caption, column headers with scope, the label
 /// cell of each row as a row header, ids on rows and cells.
-pub fn table(table: &Table, caption: &str, numbered: bool) -> String {
+pub(crate) fn table(table: &Table, caption: &str, numbered: bool) -> String {
     use std::fmt::Write;
     let slug = table.id.slug();
     let mut out = String::with_capacity(256 + table.rows.len() * table.columns.len() * 48);
@@ -181,7 +176,7 @@ fn display_header(column: &str) -> &str {
 /// The document's generated tables of plain cells are written here
 /// directly, in exactly the HTML pulldown-cmark gives them, and only the
 /// text between them is parsed (see [`md_tables`]).
-pub fn narrative(markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) -> String {
+pub(crate) fn narrative(markdown_with_markers: &str, facts: &Facts, tables: &[&Table]) -> String {
     let mut html = String::with_capacity(markdown_with_markers.len() * 2);
     for piece in md_tables::pieces(markdown_with_markers) {
         match piece {
@@ -354,7 +349,6 @@ mod tests {
     #[test]
     fn ids_are_fragment_safe() {
         assert_eq!(cell_id(TableId::Summary, "201", 2), "c-summary-201-2");
-        assert_eq!(row_id(TableId::Sangong, "car-running"), "r-sangong-car-running");
         assert_eq!(slug("a b"), "a_20b");
     }
 

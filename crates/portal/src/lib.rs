@@ -56,14 +56,24 @@ const STATIC: [(&str, &str); 3] = [
 /// What can go wrong rendering the portal.
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
+    /// A page template does not compile or render.
     #[error("portal template `{name}`: {message}")]
-    Template { name: String, message: String },
+    Template {
+        /// The template (`department.html`).
+        name: String,
+        /// Tera's message.
+        message: String,
+    },
+    /// A theme file cannot be read.
     #[error("cannot read theme file `{path}`: {source}")]
     Theme {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// A download cannot be made.
     #[error("{0}")]
     Download(String),
 }
@@ -229,7 +239,7 @@ pub fn years_of<'a>(identities: impl IntoIterator<Item = &'a Identity>) -> Years
 
 /// Most characters of a page's text the search index takes (names, headings
 /// and the start of the text); keeps the index small for large sites.
-pub const SEARCH_TEXT_CHARS: usize = 3000;
+pub(crate) const SEARCH_TEXT_CHARS: usize = 3000;
 
 /// The search entry of a department-year.
 pub fn search_doc(c: &Checked) -> search::SearchDoc {
@@ -269,23 +279,24 @@ pub fn search_doc(c: &Checked) -> search::SearchDoc {
 /// memory and the build cache can keep it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Summary {
-    pub year: u16,
-    pub code: String,
+    pub(crate) year: u16,
+    pub(crate) code: String,
+    /// The department's name.
     pub name: String,
-    pub level: String,
-    pub locality: String,
-    pub province: Option<String>,
+    pub(crate) level: String,
+    pub(crate) locality: String,
+    pub(crate) province: Option<String>,
     /// Which document it is (year, phase, division, department, scope).
-    pub identity: Identity,
+    pub(crate) identity: Identity,
     /// Fact id → the figure as tables print it (see [`SITE_FIGURES`]).
-    pub figures: BTreeMap<String, String>,
+    pub(crate) figures: BTreeMap<String, String>,
     /// How many projects the department-year lists.
-    pub projects: usize,
+    pub(crate) projects: usize,
 }
 
 /// The facts the site-level pages quote: the comparison rows and the open
 /// data's key figures.
-pub const SITE_FIGURES: [&str; 9] = [
+pub(crate) const SITE_FIGURES: [&str; 9] = [
     "total",
     "expenditure.basic",
     "expenditure.project",
@@ -298,6 +309,7 @@ pub const SITE_FIGURES: [&str; 9] = [
 ];
 
 impl Summary {
+    /// What the site pages need of a checked department-year.
     pub fn of(c: &Checked) -> Summary {
         let u = &c.disclosure.unit;
         Summary {
@@ -317,14 +329,14 @@ impl Summary {
     }
 
     /// A quoted figure; `None` when the department-year does not publish it.
-    pub fn figure(&self, id: &str) -> Option<&str> {
+    pub(crate) fn figure(&self, id: &str) -> Option<&str> {
         debug_assert!(SITE_FIGURES.contains(&id), "{id} is not a site figure");
         self.figures.get(id).map(String::as_str)
     }
 }
 
 /// The permalink folder of a department-year (see [`Identity::path`]).
-pub fn department_dir(c: &Checked) -> PathBuf {
+pub(crate) fn department_dir(c: &Checked) -> PathBuf {
     c.output_dir()
 }
 

@@ -64,6 +64,7 @@ pub struct SearchDoc {
     pub url: String,
     /// Page title, e.g. 张家口市人大常委会办公室2022年部门预算.
     pub title: String,
+    /// Budget year.
     pub year: u16,
     /// Department name.
     pub department: String,
@@ -125,7 +126,7 @@ fn snippet(text: &str) -> String {
 }
 
 /// Whether `c` is a CJK ideograph for tokenizing (the ranges search.js uses).
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(u32::from(c), 0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 
@@ -138,7 +139,7 @@ enum Class {
 }
 
 /// Whether `c` is dropped without ending a run (the marks search.js skips).
-pub fn is_transparent(c: char) -> bool {
+pub(crate) fn is_transparent(c: char) -> bool {
     matches!(
         c,
         '"' | '＂' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '《' | '》' | '〈' | '〉'

@@ -45,7 +45,7 @@ use super::{FastHash, SearchDoc, each_token, is_cjk, snippet};
 use gongkai_render::output::content_hash;
 
 /// Folder of the index in the output.
-pub const DIR: &str = "search";
+pub(crate) const DIR: &str = "search";
 /// Format version in `meta.json`.
 const VERSION: u32 = 2;
 /// Documents per document chunk.
@@ -57,11 +57,13 @@ const MAX_SHARDS: u32 = 1024;
 /// How the index is cut into files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layout {
+    /// How many token shards (`search/t/<k>.json`), a power of two.
     pub shards: u32,
-    pub chunk: u32,
+    pub(crate) chunk: u32,
 }
 
 impl Layout {
+    /// The layout for an index of `docs` documents.
     pub fn for_docs(docs: usize) -> Layout {
         let shards = docs.div_ceil(DOCS_PER_SHARD).max(1).next_power_of_two();
         Layout {
@@ -86,26 +88,26 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
     h % shards.max(1)
 }
 
-pub fn meta_path() -> String {
+pub(crate) fn meta_path() -> String {
     format!("{DIR}/meta.json")
 }
 
-pub fn shard_path(k: u32) -> String {
+pub(crate) fn shard_path(k: u32) -> String {
     format!("{DIR}/t/{k}.json")
 }
 
-pub fn chunk_path(c: u32) -> String {
+pub(crate) fn chunk_path(c: u32) -> String {
     format!("{DIR}/d/{c}.json")
 }
 
 /// A document as the chunks list it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChunkDoc {
-    pub u: String,
-    pub t: String,
-    pub y: u16,
-    pub d: String,
-    pub s: String,
+pub(crate) struct ChunkDoc {
+    pub(crate) u: String,
+    pub(crate) t: String,
+    pub(crate) y: u16,
+    pub(crate) d: String,
+    pub(crate) s: String,
 }
 
 impl ChunkDoc {
@@ -121,11 +123,11 @@ impl ChunkDoc {
 }
 
 #[derive(Serialize, Deserialize)]
-pub struct Meta {
-    pub v: u32,
-    pub docs: usize,
+pub(crate) struct Meta {
+    pub(crate) v: u32,
+    pub(crate) docs: usize,
     pub shards: u32,
-    pub chunk: u32,
+    pub(crate) chunk: u32,
 }
 
 /// A token as the index builds it: up to eight UTF-8 bytes (a CJK bigram,
@@ -373,15 +375,15 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 /// What the last build left: enough to patch its index.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct State {
-    pub layout: Option<Layout>,
+    pub(crate) layout: Option<Layout>,
     /// Documents' urls and entry hashes, in index order.
-    pub urls: Vec<String>,
-    pub hashes: Vec<u64>,
+    pub(crate) urls: Vec<String>,
+    pub(crate) hashes: Vec<u64>,
     /// `docs × shards` signatures, row by row (see [`shard_signatures`]).
     #[serde(skip)]
     pub signatures: Vec<u64>,
     /// Every file of the index with its content hash and length.
-    pub files: Vec<gongkai_render::output::BuiltFile>,
+    pub(crate) files: Vec<gongkai_render::output::BuiltFile>,
 }
 
 impl State {
@@ -395,22 +397,30 @@ impl State {
 /// (re)rendered by this build, else `None` (it must then be in the
 /// previous index with the same hash).
 pub struct Entry<'a> {
+    /// The department-year's page, relative to the site.
     pub url: &'a str,
+    /// The hash of its search document.
     pub hash: u64,
+    /// Its search document, when it was worked out by this build.
     pub doc: Option<&'a SearchDoc>,
 }
 
 /// The previous index: its state and a way to read its files (`None` when a
 /// file is missing or not what the state recorded).
 pub struct Previous<'a> {
+    /// What the last build recorded of its index.
     pub state: &'a State,
+    /// Reads one of its files, when it still holds what was recorded.
     pub read: &'a (dyn Fn(&gongkai_render::output::BuiltFile) -> Option<Vec<u8>> + Sync),
 }
 
 /// The patched index: files to write, files to keep as they are, new state.
 pub struct Update {
+    /// Files to write: path below the site and bytes.
     pub write: Vec<(String, Vec<u8>)>,
+    /// Files of the last build that stay as they are.
     pub keep: Vec<gongkai_render::output::BuiltFile>,
+    /// What the next build is told of this index.
     pub state: State,
 }
 
@@ -708,6 +718,7 @@ pub fn read_signatures(bytes: &[u8]) -> Vec<u64> {
 
 /// Reads an index's files for [`super::search`].
 pub trait Files {
+    /// The bytes of the index file at `path` (below `search/`), if there is one.
     fn file(&self, path: &str) -> Option<Vec<u8>>;
 }
 
@@ -732,12 +743,12 @@ impl Files for std::path::Path {
 /// A query's postings lists, read from the index.
 pub(super) struct Reader<'a, F: Files + ?Sized> {
     files: &'a F,
-    pub meta: Meta,
+    pub(crate) meta: Meta,
     shards: HashMap<u32, Shard>,
 }
 
 impl<'a, F: Files + ?Sized> Reader<'a, F> {
-    pub fn open(files: &'a F) -> Option<Self> {
+    pub(crate) fn open(files: &'a F) -> Option<Self> {
         let meta: Meta = serde_json::from_slice(&files.file(&meta_path())?).ok()?;
         (meta.v == VERSION).then(|| Reader {
             files,
@@ -747,7 +758,7 @@ impl<'a, F: Files + ?Sized> Reader<'a, F> {
     }
 
     /// The postings of a token (empty when none or unreadable).
-    pub fn postings(&mut self, token: &str) -> Vec<(u32, u32)> {
+    pub(crate) fn postings(&mut self, token: &str) -> Vec<(u32, u32)> {
         let k = shard_of(token, self.meta.shards);
         if !self.shards.contains_key(&k) {
             let shard = self
@@ -765,7 +776,7 @@ impl<'a, F: Files + ?Sized> Reader<'a, F> {
     }
 
     /// The document at a position.
-    pub fn doc(&self, doc: u32) -> Option<ChunkDoc> {
+    pub(crate) fn doc(&self, doc: u32) -> Option<ChunkDoc> {
         let chunk = self.meta.chunk.max(1);
         let list: Vec<ChunkDoc> = serde_json::from_slice(&self.files.file(&chunk_path(doc / chunk))?).ok()?;
         list.into_iter().nth((doc % chunk) as usize)
