@@ -62,6 +62,9 @@ pub struct Found<T> {
     /// Folders that look like a department-year but have no `unit.yaml`
     /// (their files would be skipped without a word otherwise).
     pub strays: Vec<Stray>,
+    /// Files of department-year folders named like a content file but not
+    /// as one.
+    pub misnamed: Vec<Misnamed>,
 }
 
 /// A folder that looks like a department-year but is not one: it holds
@@ -128,6 +131,7 @@ pub fn find_disclosures_with<T: Send>(
     // visits sub-folders in name order.
     let mut found = Vec::new();
     let mut strays = Vec::new();
+    let mut misnamed = Vec::new();
     let mut level = vec![content.to_path_buf()];
     for depth in (0..=7).rev() {
         if level.is_empty() {
@@ -139,6 +143,7 @@ pub fn find_disclosures_with<T: Send>(
             if depth > 0 {
                 level.extend(listing.sub);
             }
+            misnamed.extend(listing.misnamed);
             match listing.visited {
                 Some(visited) => found.push((listing.dir, visited)),
                 None => strays.extend(listing.stray),
@@ -147,7 +152,12 @@ pub fn find_disclosures_with<T: Send>(
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     strays.sort_by(|a, b| a.dir.cmp(&b.dir));
-    Ok(Found { found, strays })
+    misnamed.sort_by(|a, b| (&a.dir, &a.name).cmp(&(&b.dir, &b.name)));
+    Ok(Found {
+        found,
+        strays,
+        misnamed,
+    })
 }
 
 /// What listing one folder tells: what `visit` made of it when it holds a
@@ -157,6 +167,8 @@ struct Listing<T> {
     visited: Option<T>,
     /// Without a unit.yaml: whether it looks like a department-year.
     stray: Option<Stray>,
+    /// With a unit.yaml: its files named like a content file but not as one.
+    misnamed: Vec<Misnamed>,
     sub: Vec<PathBuf>,
 }
 
@@ -176,6 +188,7 @@ fn list_folders<T: Send>(
         let mut entries = Vec::new();
         let mut near_miss = None;
         let mut content_files = Vec::new();
+        let mut slips: Vec<(String, &'static str)> = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
             let kind = entry.file_type().map_err(io)?;
@@ -185,8 +198,11 @@ fn list_folders<T: Send>(
                 sub.push(entry.path());
             } else if kind.is_file() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if files::meant(&name).is_some_and(|f| f.name == files::UNIT.name) {
-                    near_miss = Some(name);
+                if let Some(meant) = files::meant(&name) {
+                    if meant.name == files::UNIT.name {
+                        near_miss = Some(name.clone());
+                    }
+                    slips.push((name, meant.name));
                 } else if files::by_name(&name).is_some() {
                     content_files.push(name);
                 }
@@ -194,6 +210,22 @@ fn list_folders<T: Send>(
             entries.push(entry);
         }
         content_files.sort();
+        // Only a department-year's slips are reported here (a stray's unit
+        // file is reported with the stray).
+        let misnamed = if has_unit {
+            slips
+                .into_iter()
+                .filter(|(_, meant)| *meant != files::UNIT.name)
+                .map(|(name, meant)| Misnamed {
+                    dir: dir.clone(),
+                    also_there: content_files.iter().any(|c| c == meant),
+                    name,
+                    meant,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let stray = (!has_unit && (near_miss.is_some() || !content_files.is_empty())).then(|| Stray {
             dir: dir.clone(),
             near_miss,
@@ -203,6 +235,7 @@ fn list_folders<T: Send>(
             dir: dir.clone(),
             visited: has_unit.then(|| visit(dir, entries)),
             stray,
+            misnamed,
             sub,
         })
     })
@@ -234,17 +267,6 @@ impl Files<'_> {
                 .get(name)
                 .map(|bytes| parse_yaml::<T>(Arc::from(Path::new(name)), bytes, diags)),
         }
-    }
-
-    /// The declared content files that are there.
-    fn present(&self) -> std::collections::BTreeSet<&'static str> {
-        files::yaml_files()
-            .map(|f| f.name)
-            .filter(|name| match self {
-                Files::Disk(dir) => dir.join(name).is_file(),
-                Files::Memory(map) => map.contains_key(*name),
-            })
-            .collect()
     }
 
     /// The entries of the `sections/` folder in name order: each as shown
@@ -293,46 +315,41 @@ impl Files<'_> {
 }
 
 /// A file of a department-year folder whose name is a slip for a content
-/// file's (`Assets.yaml`, `assets.yml`, `assets.yaml.txt`) is an error: its
-/// figures would silently be left out.
-fn misnamed(folder: &Path, diags: &mut Diagnostics) {
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    for name in names {
-        if let Some(meant) = files::meant(&name) {
-            let path = folder.join(&name);
-            let file: Arc<Path> = Arc::from(display_path(&path).as_path());
-            let present = folder.join(meant.name).is_file();
-            diags
-                .error(
-                    "file-misnamed",
-                    Loc::file_start(&file),
-                    if present {
-                        format!(
-                            "`{name}` is not read (gongkai reads `{}`, which is here too): is it an old copy?",
-                            meant.name
-                        )
-                    } else {
-                        format!(
-                            "`{name}` is not read: gongkai reads `{}`, so its figures would be left out",
-                            meant.name
-                        )
-                    },
-                )
-                .help = Some(if present {
-                format!("merge it into `{}` and delete it", meant.name)
+/// file's (`Assets.yaml`, `assets.yml`, `assets.yaml.txt`): found while the
+/// content folder is searched, reported as an error (its figures would
+/// silently be left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misnamed {
+    /// The department-year folder.
+    pub dir: PathBuf,
+    /// The file's name as it is.
+    pub name: String,
+    /// The content file it was meant to be.
+    pub meant: &'static str,
+    /// Whether that file is in the folder too (then this one is likely an
+    /// old copy).
+    pub also_there: bool,
+}
+
+impl Misnamed {
+    /// The finding, at the misnamed file.
+    pub fn report(&self, diags: &mut Diagnostics) {
+        let file: Arc<Path> = Arc::from(display_path(&self.dir.join(&self.name)).as_path());
+        let (name, meant) = (&self.name, self.meant);
+        let d = diags.error(
+            "file-misnamed",
+            Loc::file_start(&file),
+            if self.also_there {
+                format!("`{name}` is not read (gongkai reads `{meant}`, which is here too): is it an old copy?")
             } else {
-                format!(
-                    "rename it to `{}` (in Windows, show file extensions to see `.txt`)",
-                    meant.name
-                )
-            });
-        }
+                format!("`{name}` is not read: gongkai reads `{meant}`, so its figures would be left out")
+            },
+        );
+        d.help = Some(if self.also_there {
+            format!("merge it into `{meant}` and delete it")
+        } else {
+            format!("rename it to `{meant}` (in Windows, show file extensions to see `.txt`)")
+        });
     }
 }
 
@@ -384,6 +401,7 @@ pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Di
         default_unit: unit.amount_unit,
         codes: &codes,
         diags,
+        present: Default::default(),
     };
     let mut disclosure = Disclosure::new(dir.to_path_buf(), unit, codes.clone());
     for file in &files::FILES {
@@ -391,10 +409,8 @@ pub fn load(files: Files<'_>, dir: &Path, site_codes: &SiteCodes, diags: &mut Di
             load(&mut loader, &mut disclosure);
         }
     }
-    disclosure.present = files.present();
-    if let Files::Disk(folder) = files {
-        misnamed(folder, diags);
-    }
+    disclosure.present = std::mem::take(&mut loader.present);
+    disclosure.present.insert(unit_name);
     Some(disclosure)
 }
 
@@ -407,6 +423,8 @@ pub(crate) struct Loader<'a> {
     /// The code lists of the year, with the site's additions.
     codes: &'a CodeLists,
     diags: &'a mut Diagnostics,
+    /// The declared files found so far (read or not).
+    present: std::collections::BTreeSet<&'static str>,
 }
 
 /// Raw files that may declare their own `amount_unit`.
@@ -450,7 +468,11 @@ impl<'a> Loader<'a> {
     where
         R: DeserializeOwned + HasAmountUnit,
     {
-        let (raw, file) = self.files.yaml::<R>(name, self.diags)??;
+        let read = self.files.yaml::<R>(name, self.diags)?;
+        if let Some(file) = files::by_name(name) {
+            self.present.insert(file.name);
+        }
+        let (raw, file) = read?;
         let mut ctx = FileCtx::new(file, self.default_unit, Some(self.codes));
         if let Some(label) = raw.amount_unit() {
             match AmountUnit::from_label(&label.value) {
