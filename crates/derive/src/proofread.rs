@@ -109,44 +109,36 @@ type Slip = (usize, usize, &'static str, String);
 /// glossary term need not).
 fn slips(text: &str, paragraph: bool) -> Vec<Slip> {
     let mut out = Vec::new();
-    // Doubled marks (an ellipsis `……` and `——` are not marks).
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i + 1 < chars.len() {
-        let (at, a) = chars[i];
-        let b = chars[i + 1].1;
-        if MARKS.contains(&a) && MARKS.contains(&b) && !(a == '：' && b == '“') {
-            out.push((
-                at,
-                2,
-                "proof-doubled",
-                format!("`{a}{b}`: two punctuation marks in a row"),
-            ));
-            i += 2;
-        } else {
-            i += 1;
+    // One pass: doubled marks (an ellipsis `……` and `——` are not marks),
+    // and for each pair the open positions and the first stray closer.
+    let mut previous: Option<(usize, char)> = None;
+    let mut open: [Vec<usize>; PAIRS.len()] = Default::default();
+    let mut stray: [Option<usize>; PAIRS.len()] = [None; PAIRS.len()];
+    for (at, c) in text.char_indices() {
+        if MARKS.contains(&c) {
+            if let Some((before, b)) = previous.filter(|(_, b)| MARKS.contains(b))
+                && !(b == '：' && c == '“')
+            {
+                out.push((before, 2, "proof-doubled", format!("`{b}{c}`: two punctuation marks in a row")));
+                previous = None;
+                continue;
+            }
+        } else if let Some(i) = PAIRS.iter().position(|(o, _)| *o == c) {
+            open[i].push(at);
+        } else if let Some(i) = PAIRS.iter().position(|(_, cl)| *cl == c)
+            && open[i].pop().is_none()
+            && stray[i].is_none()
+        {
+            stray[i] = Some(at);
         }
+        previous = Some((at, c));
     }
     // Unbalanced pairs: the first unmatched closer, or the last unmatched opener.
-    for (open, close) in PAIRS {
-        let mut stack: Vec<usize> = Vec::new();
-        let mut stray = None;
-        for (at, c) in text.char_indices() {
-            if c == open {
-                stack.push(at);
-            } else if c == close && stack.pop().is_none() && stray.is_none() {
-                stray = Some(at);
-            }
-        }
-        if let Some(at) = stray {
-            out.push((
-                at,
-                1,
-                "proof-unbalanced",
-                format!("`{close}` closes a `{open}` that was never opened"),
-            ));
-        } else if let Some(&at) = stack.last() {
-            out.push((at, 1, "proof-unbalanced", format!("`{open}` is never closed")));
+    for (i, (o, cl)) in PAIRS.iter().enumerate() {
+        if let Some(at) = stray[i] {
+            out.push((at, 1, "proof-unbalanced", format!("`{cl}` closes a `{o}` that was never opened")));
+        } else if let Some(&at) = open[i].last() {
+            out.push((at, 1, "proof-unbalanced", format!("`{o}` is never closed")));
         }
     }
     // Announced and not given (`用于` inside `主要用于` counted once; the
