@@ -40,6 +40,7 @@ fn main() {
             derived,
             facts,
             document,
+            draft: None,
         };
         let markdown = c.document.as_ref().map(|x| x.markdown.clone()).unwrap_or_default();
         let t = Instant::now();

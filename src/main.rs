@@ -34,12 +34,18 @@ enum Command {
         /// The content folder.
         #[arg(default_value = "content")]
         dir: PathBuf,
-        /// The output folder.
-        #[arg(short, long, default_value = "output")]
-        output: PathBuf,
+        /// The output folder (default `output`, or `output-draft` for a draft).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Write the portal's pages only: no documents, no downloads.
         #[arg(long)]
         pages_only: bool,
+        /// A draft for reviewers: render every department-year even where
+        /// there are errors, each error marked where it sits under a banner
+        /// (草稿：N处错误，不得公开), into `output-draft/` (never the
+        /// published output). Exits 1 when there are errors.
+        #[arg(long)]
+        draft: bool,
         /// Work out every department-year again, ignoring and not writing the
         /// cache of unchanged ones (`.gongkai-cache/` next to the content).
         #[arg(long)]
@@ -166,7 +172,11 @@ fn main() -> ExitCode {
             output,
             pages_only,
             no_cache,
-        } => build(&dir, &output, pages_only, !no_cache),
+            draft,
+        } => {
+            let output = output.unwrap_or_else(|| PathBuf::from(if draft { "output-draft" } else { "output" }));
+            build(&dir, &output, pages_only, !no_cache, draft)
+        }
         Command::Serve { dir, bind, port } => serve(dir, bind, port),
         Command::New {
             code,
@@ -281,12 +291,21 @@ fn progress_bar() -> impl Fn(usize, usize) + Sync {
     }
 }
 
-fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_cache: bool) -> ExitCode {
+fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_cache: bool, draft: bool) -> ExitCode {
     let progress = progress_bar();
+    // A draft keeps its own cache: its records hold the files of
+    // department-years with errors, which a build never publishes.
+    let draft_cache = draft.then(|| {
+        let mut path = gongkai_site::cache::location(dir);
+        path.set_extension("draft.json");
+        path
+    });
     let options = Options {
         outputs: if pages_only { Outputs::PAGES } else { Outputs::ALL },
         use_cache,
         progress: &progress,
+        draft,
+        cache_file: draft_cache.as_deref(),
         ..Options::build(output)
     };
     let report = match pipeline::run(dir, &options) {
@@ -297,6 +316,26 @@ fn build(dir: &std::path::Path, output: &std::path::Path, pages_only: bool, use_
         }
     };
     print!("{}", report.diags.render_text());
+    if draft {
+        let Some(stats) = report.stats else {
+            eprintln!("{}; nothing was written", report.diags.summary());
+            return ExitCode::FAILURE;
+        };
+        eprintln!(
+            "drafted {} department-year{} into {} for review: {} files written, {} unchanged ({}); a draft is never published",
+            report.found,
+            if report.found == 1 { "" } else { "s" },
+            output.display(),
+            stats.written,
+            stats.unchanged,
+            report.diags.summary()
+        );
+        return if report.diags.has_errors() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
     let Some(stats) = report.stats.filter(|_| !report.diags.has_errors()) else {
         eprintln!("{}; nothing was written", report.diags.summary());
         return ExitCode::FAILURE;

@@ -12,6 +12,7 @@ mod conservation;
 mod document;
 mod docx;
 mod downloads;
+mod draft;
 mod fast_yaml;
 mod hardening;
 mod identity;

@@ -119,7 +119,12 @@ fn slips(text: &str, paragraph: bool) -> Vec<Slip> {
             if let Some((before, b)) = previous.filter(|(_, b)| MARKS.contains(b))
                 && !(b == '：' && c == '“')
             {
-                out.push((before, 2, "proof-doubled", format!("`{b}{c}`: two punctuation marks in a row")));
+                out.push((
+                    before,
+                    2,
+                    "proof-doubled",
+                    format!("`{b}{c}`: two punctuation marks in a row"),
+                ));
                 previous = None;
                 continue;
             }
@@ -136,7 +141,12 @@ fn slips(text: &str, paragraph: bool) -> Vec<Slip> {
     // Unbalanced pairs: the first unmatched closer, or the last unmatched opener.
     for (i, (o, cl)) in PAIRS.iter().enumerate() {
         if let Some(at) = stray[i] {
-            out.push((at, 1, "proof-unbalanced", format!("`{cl}` closes a `{o}` that was never opened")));
+            out.push((
+                at,
+                1,
+                "proof-unbalanced",
+                format!("`{cl}` closes a `{o}` that was never opened"),
+            ));
         } else if let Some(&at) = open[i].last() {
             out.push((at, 1, "proof-unbalanced", format!("`{o}` is never closed")));
         }

@@ -213,7 +213,7 @@ impl Diagnostics {
     }
 
     /// The findings ordered by file, line, column, then severity and rule.
-    pub(crate) fn sorted(&self) -> Vec<&Diagnostic> {
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by(|a, b| (&a.loc, a.severity, a.rule, &a.message).cmp(&(&b.loc, b.severity, b.rule, &b.message)));
         items.dedup_by(|a, b| a == b);

@@ -94,6 +94,8 @@ pub struct Portal {
     statics: Vec<OutputFile>,
     /// What every page says about the site (`site` in the templates).
     site: serde_json::Value,
+    /// In a draft build, what the site pages say of it (`draft`).
+    draft: serde_json::Value,
 }
 
 impl Portal {
@@ -125,7 +127,12 @@ impl Portal {
             "contact": config.contact,
             "base_url": config.base_url,
         });
-        Ok(Portal { tera, statics, site })
+        Ok(Portal {
+            tera,
+            statics,
+            site,
+            draft: serde_json::Value::Null,
+        })
     }
 
     /// Renders template `name` for the page at `url` (relative to the site
@@ -138,6 +145,9 @@ impl Portal {
         let mut context = tera::Context::from_serialize(ctx).map_err(|e| template_error(e.to_string()))?;
         context.insert("site", &self.site);
         context.insert("page_url", url);
+        if ctx.get("draft").is_none() {
+            context.insert("draft", &self.draft);
+        }
         // Straight into bytes: `render` would check the whole page is UTF-8
         // again (it is: templates and context are strings).
         let mut page = budget::Page::start();
@@ -147,10 +157,25 @@ impl Portal {
         Ok(page.into_bytes())
     }
 
+    /// Marks every site page as a draft with `errors` errors in all (a
+    /// draft build's pages are never published).
+    pub fn set_draft(&mut self, errors: usize) {
+        self.draft = serde_json::json!({
+            "banner": format!("草稿：{errors}处错误，不得公开"),
+            "notes": [],
+        });
+    }
+
     /// A department-year's page and downloads.
     pub fn department(&self, c: &Checked, years_of: &YearsOf, downloads: bool) -> Result<Vec<OutputFile>, PortalError> {
         let dir = department_dir(c);
         let mut page = department_page(c, years_of)?;
+        if let Some(draft) = &c.draft {
+            page["draft"] = serde_json::json!({
+                "banner": draft.banner(),
+                "notes": draft.notes.iter().map(|n| &n.text).collect::<Vec<_>>(),
+            });
+        }
         if !downloads {
             page["downloads"] = serde_json::Value::Array(Vec::new());
         }

@@ -7,10 +7,12 @@
 //! - [`docx`]: the same document as a printable .docx;
 //! - [`md_tables`]: the document's generated tables read back without a
 //!   Markdown parser (for the portal and the .docx);
-//! - [`output`]: the files a renderer hands over, and their content hash.
+//! - [`output`]: the files a renderer hands over, and their content hash;
+//! - [`draft`]: a document with errors marked for its reviewers.
 
 pub mod document;
 pub mod docx;
+pub mod draft;
 pub mod markers;
 pub mod md_tables;
 pub mod narrative;
@@ -34,6 +36,9 @@ pub struct Checked {
     pub facts: Facts,
     /// The document, when it rendered and every figure read back correctly.
     pub document: Option<document::Rendered>,
+    /// In a draft build of a department-year with errors: its findings,
+    /// which every output shows (the document is marked already).
+    pub draft: Option<draft::Draft>,
 }
 
 impl Checked {

@@ -7,12 +7,14 @@
 //! - [`prefetch`]: reading content ahead of the workers;
 //! - [`serve`]: the local preview;
 //! - [`diff`]: what a correction changes;
+//! - [`draft`]: the draft build, errors marked where they sit;
 //! - [`author`]: `new` and `rollover`.
 
 pub mod author;
 pub mod build;
 pub mod cache;
 pub mod diff;
+pub mod draft;
 pub mod pipeline;
 pub mod prefetch;
 pub mod serve;
@@ -30,6 +32,14 @@ pub enum Error {
     Docx { path: PathBuf, message: String },
     #[error("portal: {0}")]
     Portal(String),
+    /// A draft build aimed at a published output, or a build at a draft.
+    #[error("`{path}` {reason}")]
+    NotForDrafts {
+        /// The output folder.
+        path: PathBuf,
+        /// What it holds and why that stops the build.
+        reason: &'static str,
+    },
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: PathBuf,

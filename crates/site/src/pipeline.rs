@@ -95,6 +95,10 @@ pub struct Options<'a> {
     /// Where the cache lives, when not at [`cache::location`] (`serve` keeps
     /// its own beside its preview).
     pub cache_file: Option<&'a Path>,
+    /// A draft build: department-years with errors are rendered too, with
+    /// their findings marked (see [`draft`](crate::draft)), and the output is
+    /// written whatever the errors. Only ever into a draft folder.
+    pub draft: bool,
 }
 
 fn no_progress(_: usize, _: usize) {}
@@ -109,6 +113,7 @@ impl<'a> Options<'a> {
             keep_checked: false,
             progress: &no_progress,
             cache_file: None,
+            draft: false,
         }
     }
 
@@ -196,6 +201,20 @@ impl Settings {
 /// cascade into misleading total errors, so one note says its relations were
 /// not checked.
 pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags: &mut Diagnostics) -> Option<Checked> {
+    department_step(files, dir, settings, diags, false)
+}
+
+/// [`check_department`], and for a draft, past load errors: a department-year
+/// whose files have errors is still derived and rendered from what loaded
+/// (what derivation would say of a model with dropped values is not
+/// reported: it would only mislead), so its reviewers see it.
+fn department_step(
+    files: Files<'_>,
+    dir: &Path,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+    draft: bool,
+) -> Option<Checked> {
     let before = diags.count(Severity::Error);
     let disclosure = load::load(files, dir, &settings.site_codes, diags)?;
     if diags.count(Severity::Error) > before {
@@ -204,8 +223,21 @@ pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags
             disclosure.unit.loc.clone(),
             "tables and relations of this department-year were not checked: fix the errors in its files first",
         );
-        return None;
+        if !draft {
+            return None;
+        }
+        return Some(derive_and_render(disclosure, dir, settings, &mut Diagnostics::new()));
     }
+    Some(derive_and_render(disclosure, dir, settings, diags))
+}
+
+/// The stages after loading: derive, check, facts, document, prose rules.
+fn derive_and_render(
+    disclosure: gongkai_model::disclosure::Disclosure,
+    dir: &Path,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Checked {
     folder_names(dir, &disclosure.unit, diags);
     let derived = derive::derive(&disclosure, diags);
     gongkai_derive::check::check(&disclosure, &derived, diags);
@@ -218,12 +250,13 @@ pub fn check_department(files: Files<'_>, dir: &Path, settings: &Settings, diags
     if let Some(doc) = &document {
         prose::check_reasons(&disclosure, &doc.sections, diags);
     }
-    Some(Checked {
+    Checked {
         disclosure,
         derived,
         facts,
         document,
-    })
+        draft: None,
+    }
 }
 
 /// A folder whose name disagrees with its unit.yaml (`2022/101 - 副本`, or
@@ -391,7 +424,10 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     let years_of: YearsOf = portal::years_of(scanned.iter().filter_map(|s| s.unit.as_ref()));
     let writer = match options.target {
         Target::Check => None,
-        Target::Folder(out) => Some(Writer::Folder(Staging::begin(out)?)),
+        Target::Folder(out) => {
+            crate::draft::guard(out, options.draft)?;
+            Some(Writer::Folder(Staging::begin(out)?))
+        }
         Target::Memory => Some(Writer::Memory(Mutex::default())),
     };
     let context = Context {
@@ -403,6 +439,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         cache: &cache,
         entries: building,
         keep_checked: options.keep_checked,
+        draft: options.draft,
     };
     let jobs: Vec<(&PathBuf, &Scanned)> = dirs.iter().zip(&scanned).collect();
     // The folders to be loaded (not answered by the cache) are read ahead
@@ -466,14 +503,17 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
             );
         }
     };
-    let (Some(writer), Some(portal)) = (writer, portal) else {
+    let (Some(writer), Some(mut portal)) = (writer, portal) else {
         finish(&mut report, cache);
         return Ok(report);
     };
-    if report.diags.has_errors() {
+    if report.diags.has_errors() && !options.draft {
         writer.abandon();
         finish(&mut report, cache);
         return Ok(report);
+    }
+    if options.draft && report.diags.has_errors() {
+        portal.set_draft(report.diags.count(Severity::Error));
     }
     // From here on only the cache and the shared settings are needed.
     let context = Context {
@@ -485,6 +525,7 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
         cache: &cache,
         entries: building,
         keep_checked: false,
+        draft: options.draft,
     };
     if let Writer::Folder(staging) = &writer {
         report.gone = staging
@@ -503,6 +544,9 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
                 path: PathBuf::from(crate::build::PUBLISHED),
                 bytes: list.into_bytes(),
             });
+            if options.draft {
+                files.push(crate::draft::marker(report.diags.count(Severity::Error)));
+            }
             timer.lap("site pages, open data");
             files.extend(search_index(&searches, &context, &writer)?);
             timer.lap("search index");
@@ -689,6 +733,8 @@ struct Context<'a> {
     entries: bool,
     /// Keep each department-year's checked model.
     keep_checked: bool,
+    /// A draft build (see [`Options::draft`]).
+    draft: bool,
 }
 
 /// A department-year from the cache when its record still holds, else
@@ -703,7 +749,9 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
         && let Some(record) = cx.cache.lookup(&scanned.key, inputs)
     {
         let diags = record.diagnostics(dir);
-        let reusable = if !building || diags.has_errors() {
+        // A draft renders a department-year with errors, so a record of one
+        // is reused only with the files it built.
+        let reusable = if !building || (diags.has_errors() && !cx.draft) {
             true
         } else {
             // The site's search index needs the entry of every department-year.
@@ -743,7 +791,7 @@ fn department_or_cached(dir: &Path, scanned: &Scanned, cx: &Context) -> Result<D
 /// entry worked out when the site pages need them.
 fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>), Error> {
     let mut diags = Diagnostics::new();
-    let checked = check_department(Files::Disk(dir), dir, cx.settings, &mut diags);
+    let checked = department_step(Files::Disk(dir), dir, cx.settings, &mut diags, cx.draft);
     let mut done = Done {
         diags,
         summary: None,
@@ -753,13 +801,22 @@ fn department(dir: &Path, cx: &Context) -> Result<(Done, Option<Vec<BuiltFile>>)
         checked: None,
         identity: None,
     };
-    let Some(checked) = checked else {
+    let Some(mut checked) = checked else {
         return Ok((done, None));
     };
     done.identity = Some(checked.disclosure.unit.identity());
+    if cx.draft
+        && let Some(draft) = crate::draft::of(&done.diags)
+    {
+        if let Some(doc) = &mut checked.document {
+            doc.markdown = gongkai_render::draft::mark(&doc.markdown, &draft);
+            doc.marked = gongkai_render::draft::mark(&doc.marked, &draft);
+        }
+        checked.draft = Some(draft);
+    }
     let mut built = None;
     if let (Some(portal), Some(writer)) = (cx.portal, cx.writer)
-        && !done.diags.has_errors()
+        && (cx.draft || !done.diags.has_errors())
     {
         let mut files: Vec<OutputFile> = if cx.outputs.documents {
             gongkai_render::document_files(&checked).map_err(|e| Error::Docx {
