@@ -362,7 +362,7 @@ fn new_department(n: gongkai_site::author::NewDepartment, content: &std::path::P
     let result =
         gongkai_site::author::scaffold(&n).and_then(|files| gongkai_site::author::write_files(&dir, &files, force));
     match result {
-        Ok(()) => {
+        Ok(_) => {
             eprintln!(
                 "created {}: fill in the figures, then run `gongkai check {}`",
                 dir.display(),
@@ -409,7 +409,7 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     let result = gongkai_site::author::rollover(&checked, to)
         .and_then(|files| gongkai_site::author::write_files(&out, &files, force));
     match result {
-        Ok(()) => {
+        Ok(_) => {
             eprintln!(
                 "drafted {} from {from}: figures are last year's drafts, totals are derived again, {from} figures are in prior.yaml",
                 out.display()

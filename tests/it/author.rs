@@ -94,7 +94,7 @@ fn new_scaffold_asks_for_what_it_lacks_and_checks_clean_once_filled_in() {
 
     // A second `new` refuses to overwrite.
     let again = write_files(&dir, &scaffold(&education()).unwrap(), false);
-    assert!(matches!(again, Err(gongkai_site::author::AuthorError::Exists(_))));
+    assert!(matches!(again, Err(gongkai_site::author::AuthorError::Exists { .. })));
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -318,4 +318,37 @@ fn every_declared_file_written_from_the_model_loads_back_the_same() {
         assert_eq!(d2.sections["other"].value, d.sections["other"].value);
         assert_eq!(files::write_all(&d2), written, "{}", dir.display());
     }
+}
+
+/// A department-year folder is written all or nothing: a staging folder
+/// left by a write that was killed midway is never read as content (its
+/// department-year would claim the same identity as the folder beside it)
+/// and is reported until it is removed.
+#[test]
+fn a_staging_folder_left_by_an_interrupted_write_is_reported_not_read() {
+    let root = temp("staging-leftover");
+    copy_dir(Path::new("content"), &root.join("content"));
+    let left = root
+        .join("content/2022")
+        .join(gongkai_content::load::staging_name("101", "4242-0"));
+    copy_dir(&root.join("content/2022/101"), &left);
+    std::fs::remove_file(left.join("projects.yaml")).unwrap();
+    let (checked, diags) = check(&root.join("content"));
+    assert_eq!(checked.len(), 2, "{}", diags.render_text());
+    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let warning = diags
+        .iter()
+        .find(|d| d.rule == "write-interrupted")
+        .unwrap_or_else(|| panic!("{}", diags.render_text()));
+    assert!(
+        warning.message.contains(".101.gongkai-staging-4242-0"),
+        "{}",
+        warning.message
+    );
+    assert!(
+        warning.message.contains("nothing in it is published"),
+        "{}",
+        warning.message
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }

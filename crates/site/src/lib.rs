@@ -7,12 +7,15 @@
 //! - [`prefetch`]: reading content ahead of the workers;
 //! - [`serve`]: the local preview;
 //! - [`diff`]: what a correction changes;
-//! - [`author`]: `new` and `rollover`.
+//! - [`author`]: `new` and `rollover`;
+//! - [`folder`]: a department-year folder written all or nothing (`import`,
+//!   `new`, `rollover`).
 
 pub mod author;
 pub mod build;
 pub mod cache;
 pub mod diff;
+pub mod folder;
 pub mod pipeline;
 pub mod prefetch;
 pub mod serve;
