@@ -358,7 +358,7 @@ fn facts(dir: &std::path::Path) -> ExitCode {
 }
 
 fn new_department(n: gongkai_site::author::NewDepartment, content: &std::path::Path, force: bool) -> ExitCode {
-    let dir = content.join(n.year.to_string()).join(&n.code);
+    let dir = content.join(n.folder());
     let result =
         gongkai_site::author::scaffold(&n).and_then(|files| gongkai_site::author::write_files(&dir, &files, force));
     match result {

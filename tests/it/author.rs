@@ -352,3 +352,36 @@ fn a_staging_folder_left_by_an_interrupted_write_is_reported_not_read() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// `gongkai new --region` writes the folder of the department-year's
+/// identity, `<year>/<region>/<code>`, as its web address.
+#[test]
+fn new_with_a_region_writes_the_folder_of_its_identity() {
+    let root = temp("new-region");
+    let content = root.join("content");
+    let out = crate::common::gongkai()
+        .args([
+            "new",
+            "--code",
+            "101",
+            "--name",
+            "唐山市丰润区人民代表大会常务委员会办公室",
+            "--year",
+            "2023",
+            "--level",
+            "区级",
+            "--locality",
+            "丰润区",
+            "--region",
+            "130208",
+            "--content",
+        ])
+        .arg(&content)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let unit = std::fs::read_to_string(content.join("2023/130208/101/unit.yaml")).unwrap();
+    assert!(unit.contains("region: \"130208\""), "{unit}");
+    assert!(!content.join("2023/101").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
