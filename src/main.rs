@@ -100,6 +100,8 @@ enum Command {
     },
     /// Import a published disclosure (Word-export text, .docx, .xlsx or .pdf) into
     /// content/<year>/<code>/, keeping published totals as declared values.
+    /// Exits 1 when the imported content has errors (it is written: correct
+    /// them there), 2 when nothing was imported.
     Import {
         file: PathBuf,
         /// The content folder.
@@ -108,7 +110,8 @@ enum Command {
         /// text, docx, xlsx or pdf (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
-        /// Overwrite existing files.
+        /// Replace the department-year's existing folder (its files the import
+        /// does not write are removed with it).
         #[arg(long)]
         force: bool,
     },
@@ -423,8 +426,12 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     }
 }
 
+/// `gongkai import`: exits 0 when the imported department-year checks
+/// without errors, 1 when it was written but has errors (the user must see
+/// and fix them), 2 when nothing was imported.
 fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str>, force: bool) -> ExitCode {
     use gongkai_import::Format;
+    let nothing = ExitCode::from(2);
     let format = match format {
         None => Format::of(file),
         Some("text") => Format::Text,
@@ -433,54 +440,88 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
         Some("pdf") => Format::Pdf,
         Some(other) => {
             eprintln!("error: unknown format `{other}`: text, docx, xlsx or pdf");
-            return ExitCode::from(2);
+            return nothing;
         }
     };
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", file.display());
-            return ExitCode::FAILURE;
+            return nothing;
         }
     };
     let imported = match gongkai_import::import(&bytes, format) {
         Ok(imported) => imported,
         Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
-            return ExitCode::FAILURE;
+            eprintln!("error: {}: {e}; nothing was imported", file.display());
+            return nothing;
         }
     };
     let dir = content.join(imported.year.to_string()).join(&imported.code);
-    if let Err(e) = gongkai_site::author::write_files(&dir, &imported.files, force) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
+    let written = match gongkai_site::author::write_files(&dir, &imported.files, force) {
+        Ok(written) => written,
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            return nothing;
+        }
+    };
     eprintln!(
         "imported {} into {} ({} files)",
         file.display(),
         dir.display(),
         imported.files.len()
     );
+    if !written.dropped.is_empty() {
+        eprintln!(
+            "removed with the old folder (the import does not write them): {}",
+            written.dropped.join(", ")
+        );
+    }
+    if let Some(leftover) = &written.leftover {
+        eprintln!(
+            "warning: the old folder could not be removed: remove `{}` (it is not content)",
+            leftover.display()
+        );
+    }
     if !imported.unplaced.is_empty() {
         eprintln!("could not place {} item(s); add them by hand:", imported.unplaced.len());
         for item in &imported.unplaced {
             eprintln!("  - {item}");
         }
     }
-    // Check what was imported with the pipeline every command runs:
-    // published totals that disagree show here.
-    let mut diags = Diagnostics::new();
-    match pipeline::Settings::of_site(content, &mut diags) {
-        Ok(settings) => {
-            pipeline::check_department(Files::Disk(&dir), &dir, &settings, &mut diags);
-        }
+    // What `gongkai check` reports for the department-year written: the
+    // same pipeline, over the whole site (a duplicate identity shows too).
+    let report = match pipeline::run(content, &Options::check()) {
+        Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!(
+                "error: the imported content could not be checked: {e}; run `gongkai check {}`",
+                content.display()
+            );
             return ExitCode::FAILURE;
         }
+    };
+    let own = gongkai_model::diag::display_path(&dir);
+    let (mine, rest) = report
+        .diags
+        .partition(|d| gongkai_model::diag::display_path(&d.loc.file).starts_with(&own));
+    print!("{}", mine.render_text());
+    eprintln!("check of the imported department-year: {}", mine.summary());
+    if rest.has_errors() {
+        eprintln!(
+            "the rest of `{}` has findings too ({}): `gongkai check {}` lists them",
+            content.display(),
+            rest.summary(),
+            content.display()
+        );
     }
-    print!("{}", diags.render_text());
-    eprintln!("check of the imported content: {}", diags.summary());
+    if mine.has_errors() {
+        eprintln!(
+            "error: the imported content has errors: it is written as published, correct it in `{}` and run `gongkai check`",
+            dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 
