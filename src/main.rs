@@ -99,9 +99,9 @@ enum Command {
         write_corrections: bool,
     },
     /// Import a published disclosure (Word-export text, .docx, .xlsx or .pdf) into
-    /// content/<year>/<code>/, keeping published totals as declared values.
-    /// Exits 1 when the imported content has errors (it is written: correct
-    /// them there), 2 when nothing was imported.
+    /// content/<identity path>/ (e.g. content/2023/130208/101/), keeping published
+    /// totals as declared values. Exits 1 when the imported content has errors
+    /// (it is written: correct them there), 2 when nothing was imported.
     Import {
         file: PathBuf,
         /// The content folder.
@@ -110,6 +110,10 @@ enum Command {
         /// text, docx, xlsx or pdf (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
+        /// 区划代码 of the department-year (e.g. 130208), instead of the one the
+        /// document's names give.
+        #[arg(long)]
+        region: Option<String>,
         /// Replace the department-year's existing folder (its files the import
         /// does not write are removed with it).
         #[arg(long)]
@@ -199,8 +203,9 @@ fn main() -> ExitCode {
             file,
             content,
             format,
+            region,
             force,
-        } => import(&file, &content, format.as_deref(), force),
+        } => import(&file, &content, format.as_deref(), region, force),
         Command::Diff {
             old,
             new,
@@ -429,8 +434,15 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
 /// `gongkai import`: exits 0 when the imported department-year checks
 /// without errors, 1 when it was written but has errors (the user must see
 /// and fix them), 2 when nothing was imported.
-fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str>, force: bool) -> ExitCode {
-    use gongkai_import::Format;
+fn import(
+    file: &std::path::Path,
+    content: &std::path::Path,
+    format: Option<&str>,
+    region: Option<String>,
+    force: bool,
+) -> ExitCode {
+    use gongkai_import::place::{Place, place};
+    use gongkai_import::{Format, Given, RegionChoice};
     let nothing = ExitCode::from(2);
     let format = match format {
         None => Format::of(file),
@@ -450,14 +462,60 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
             return nothing;
         }
     };
-    let imported = match gongkai_import::import(&bytes, format) {
+    let given_region = region.is_some();
+    let mut given = Given {
+        region: region.map_or(RegionChoice::FromDocument, RegionChoice::Given),
+    };
+    let read = |given: &Given| {
+        gongkai_import::import_with(&bytes, format, given)
+            .map_err(|e| format!("{}: {e}; nothing was imported", file.display()))
+    };
+    let mut imported = match read(&given) {
         Ok(imported) => imported,
         Err(e) => {
-            eprintln!("error: {}: {e}; nothing was imported", file.display());
+            eprintln!("error: {e}");
             return nothing;
         }
     };
-    let dir = content.join(imported.year.to_string()).join(&imported.code);
+    let mut placed = place(content, &imported, given_region, force);
+    if let Ok(Place::Follow { existing }) = &placed {
+        eprintln!(
+            "note: the site keeps {} {} in `{}`{}; the import follows it",
+            imported.identity,
+            imported.name,
+            existing.dir.display(),
+            match &existing.identity.region {
+                None => " without a region".to_string(),
+                Some(r) => format!(" with region {r}"),
+            }
+        );
+        given.region = RegionChoice::Site(existing.identity.region.clone());
+        imported = match read(&given) {
+            Ok(imported) => imported,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return nothing;
+            }
+        };
+        placed = place(content, &imported, true, force);
+    }
+    let (dir, replacing) = match placed {
+        Ok(Place::Folder { dir, existing }) => (dir, existing),
+        Ok(Place::Follow { existing }) => {
+            eprintln!(
+                "error: the site keeps this department-year in `{}` and the import cannot follow it; nothing was written",
+                existing.dir.display()
+            );
+            return nothing;
+        }
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            if let Some(line) = imported.region.unplaced() {
+                eprintln!("  - {line}");
+            }
+            return nothing;
+        }
+    };
     let written = match gongkai_site::author::write_files(&dir, &imported.files, force) {
         Ok(written) => written,
         Err(e) => {
@@ -466,11 +524,16 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
         }
     };
     eprintln!(
-        "imported {} into {} ({} files)",
+        "imported {} as {} {} into {} ({} files)",
         file.display(),
+        imported.identity,
+        imported.name,
         dir.display(),
         imported.files.len()
     );
+    if let Some(existing) = &replacing {
+        eprintln!("replaced {} {}", existing.identity, existing.name);
+    }
     if !written.dropped.is_empty() {
         eprintln!(
             "removed with the old folder (the import does not write them): {}",

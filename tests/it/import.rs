@@ -43,9 +43,9 @@ fn import_fixture(path: &str) -> Imported {
     import_text(&std::fs::read_to_string(path).expect("fixture"))
 }
 
-/// Writes the files into `<scratch>/content/<year>/<code>/`.
+/// Writes the files into `<scratch>/content/<identity path>/`.
 fn write(imported: &Imported, scratch: &Scratch) -> PathBuf {
-    let dir = scratch.content().join(imported.year.to_string()).join(&imported.code);
+    let dir = scratch.content().join(imported.identity.path());
     std::fs::create_dir_all(&dir).expect("folder");
     for (name, text) in &imported.files {
         std::fs::write(dir.join(name), text).expect("write");
@@ -100,6 +100,16 @@ fn reference_000_imports_every_part_in_a_fixed_order() {
         !unit.contains("province"),
         "no province is named in the document: {unit}"
     );
+    // Its region is the one division its name names: 张家口市.
+    assert!(
+        unit.contains("region: \"130700\"   # 区划代码：河北省张家口市（推定自名称，请核对）"),
+        "{unit}"
+    );
+    assert_eq!(imported.identity.path(), Path::new("2022/130700/101"));
+    assert!(matches!(
+        &imported.region,
+        gongkai_import::content::RegionFinding::Found { division, .. } if division.code() == "130700"
+    ));
     // Level and locality are inferred: said so.
     assert!(
         imported
@@ -535,6 +545,7 @@ fn variants_land_where_they_belong() {
         "{unit}"
     );
     assert!(unit.contains("province: 河北省"), "{unit}");
+    assert!(unit.contains("region: \"130726\""), "河北省蔚县: {unit}");
 
     // 事业收入: the 收入总表 and 财政拨款 tables differ; the difference is a business row.
     let functions = imported.file("functions.yaml").expect("functions");
@@ -817,4 +828,50 @@ fn the_trial_lists_the_errors_of_imported_files_and_then_compares_nothing() {
         "{:#?}",
         imported.unplaced
     );
+}
+
+// ---------------------------------------------------------------------------
+// Identity: phase and scope from what the document calls itself.
+
+#[test]
+fn a_final_accounts_document_is_a_juesuan_and_a_unit_budget_names_its_unit() {
+    let reference = std::fs::read_to_string(REFERENCE_000).expect("reference");
+    // 决算: every title says so.
+    let juesuan = import_text(&reference.replace("部门预算", "部门决算"));
+    assert_eq!(juesuan.identity.phase, gongkai_model::identity::Phase::FinalAccounts);
+    assert_eq!(juesuan.identity.path(), Path::new("2022/juesuan/130700/101"));
+    let unit = juesuan.file("unit.yaml").expect("unit");
+    assert!(unit.contains("phase: 决算"), "{unit}");
+    // 单位预算 with the unit's code in the table headers.
+    let unit_budget = import_text(&reference.replace("部门预算", "单位预算").replace(
+        "\t101张家口市人民代表大会常务委员会办公室\n",
+        "\t101001张家口市人民代表大会常务委员会办公室本级\n",
+    ));
+    assert_eq!(
+        unit_budget.identity.scope,
+        gongkai_model::identity::Scope::Unit("101001".into())
+    );
+    assert_eq!(unit_budget.identity.code, "101");
+    assert_eq!(unit_budget.identity.path(), Path::new("2022/130700/101/101001"));
+    let unit = unit_budget.file("unit.yaml").expect("unit");
+    assert!(
+        unit.contains("scope: 单位") && unit.contains("unit_code: \"101001\""),
+        "{unit}"
+    );
+    assert!(
+        unit_budget
+            .unplaced
+            .iter()
+            .any(|u| u.contains("unit code 101001 from the table headers")),
+        "{:#?}",
+        unit_budget.unplaced
+    );
+    // Both load and check as their own department-years.
+    for imported in [&juesuan, &unit_budget] {
+        let scratch = Scratch::new("identity");
+        write(imported, &scratch);
+        let (checked, diags) = check(&scratch.content());
+        assert!(!diags.has_errors(), "{}", diags.render_text());
+        assert_eq!(checked[0].disclosure.unit.identity(), imported.identity);
+    }
 }

@@ -612,7 +612,8 @@ fn the_cli_imports_a_pdf_and_says_why_it_cannot() {
         String::from_utf8_lossy(&out.stdout).contains("error[project-sum]: there is no projects.yaml"),
         "{stderr}"
     );
-    assert!(content.join("2022/101/unit.yaml").exists(), "{stderr}");
+    // 张家口市 is named in the document: its 区划代码 is part of the folder.
+    assert!(content.join("2022/130700/101/unit.yaml").exists(), "{stderr}");
     let out = crate::common::gongkai()
         .args(["import", SHANGHAI, "--content"])
         .arg(&content)

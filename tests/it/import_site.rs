@@ -1,15 +1,20 @@
-//! `gongkai import` into a site, through the command line: the exit code
-//! and the summary the import ends with (those of `gongkai check` for the
-//! department-year it wrote).
+//! `gongkai import` into a site, through the command line: where the
+//! department-year goes (its identity: two counties' 101 side by side), what
+//! is refused, a write that dies midway, and the summary and exit code the
+//! import ends with (those of `gongkai check`).
 //!
 //! The documents are reference 000 (张家口市人大常委会办公室, 2022) and
-//! variants of it.
+//! variants of it: another department's name, a table-1 total changed, a
+//! 三公 subtotal left blank.
 
-use crate::common::{gongkai, temp};
+use crate::common::{gongkai, snapshot, temp};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 const REFERENCE_000: &str = "tests/fixtures/reference/000_1bd74c4de65820db.txt";
+/// The department's name as reference 000 prints it.
+const ZHANGJIAKOU: &str = "张家口市人民代表大会常务委员会办公室";
+
 /// Reference 000 with `edits` applied, written into `dir` as `name`: each
 /// `(after, from, to)` replaces the first `from` after the first `after`
 /// (a table's title; empty for the start), which must exist.
@@ -28,6 +33,9 @@ fn variant(dir: &Path, name: &str, edits: &[(&str, &str, &str)]) -> PathBuf {
     std::fs::write(&path, text).expect("write variant");
     path
 }
+
+/// Reference 000 with table 1's 收入总计 printed 3000.32 (2100.32 everywhere else).
+const TOTAL_3000: (&str, &str, &str) = ("", "\t收入总计\n\t2100.32\n", "\t收入总计\n\t3000.32\n");
 
 /// Reference 000 with the 公务用车购置及运维费 row of table 9 left blank above
 /// its 53.43 运行维护费.
@@ -52,6 +60,17 @@ const LEAF_CHANGED: [(&str, &str, &str); 2] = [
         "\t2010101\n\t行政运行\n\t1030.00\n\t1030.00\n",
     ),
 ];
+
+/// Reference 000 published by another department: every mention of its
+/// name replaced.
+fn renamed(dir: &Path, file: &str, name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(REFERENCE_000)
+        .expect("reference")
+        .replace(ZHANGJIAKOU, name);
+    let path = dir.join(file);
+    std::fs::write(&path, text).expect("write variant");
+    path
+}
 
 /// `gongkai import FILE --content CONTENT ARGS…`.
 fn import(file: &Path, content: &Path, args: &[&str]) -> Output {
@@ -95,6 +114,165 @@ fn import_summary(out: &Output) -> String {
         .find_map(|l| l.strip_prefix("check of the imported department-year: "))
         .unwrap_or_else(|| panic!("no summary: {}", stderr(out)))
         .to_string()
+}
+
+#[test]
+fn two_counties_101_of_one_year_are_kept_side_by_side() {
+    let root = temp("import-two-counties");
+    let content = root.join("content");
+    let fengrun = renamed(&root, "fengrun.txt", "唐山市丰润区人民代表大会常务委员会办公室");
+    let pingxiang = renamed(&root, "pingxiang.txt", "平乡县人民代表大会常务委员会办公室");
+    let out = import(&fengrun, &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("as 2022年 130208 101 唐山市丰润区人民代表大会常务委员会办公室"),
+        "{}",
+        stderr(&out)
+    );
+    let out = import(&pingxiang, &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (region, name) in [("130208", "唐山市丰润区"), ("130532", "平乡县")] {
+        let unit = std::fs::read_to_string(content.join(format!("2022/{region}/101/unit.yaml"))).expect("unit.yaml");
+        assert!(unit.contains(&format!("region: \"{region}\"")), "{unit}");
+        assert!(
+            unit.contains(&format!("name: {name}人民代表大会常务委员会办公室")),
+            "{unit}"
+        );
+    }
+    // Both are checked and published, each at its own address.
+    let out = check(&content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("checked 2 department-years"), "{}", stderr(&out));
+    let output = root.join("output");
+    let out = gongkai()
+        .arg("build")
+        .arg(&content)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    for region in ["130208", "130532"] {
+        let page = std::fs::read_to_string(output.join(format!("2022/{region}/101/index.html"))).expect("page");
+        let place = if region == "130208" { "丰润区" } else { "平乡县" };
+        assert!(page.contains(place), "{region}");
+    }
+    // Importing the same document again is refused, naming what is there.
+    let out = import(&pingxiang, &content, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds 2022年 130532 101 平乡县人民代表大会常务委员会办公室")
+            && stderr(&out).contains("pass --force"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn two_departments_no_region_tells_apart_are_refused_even_with_force() {
+    let root = temp("import-no-region");
+    let content = root.join("content");
+    // No place name anywhere: no region is found for either.
+    let first = renamed(&root, "a.txt", "人民代表大会常务委员会办公室");
+    let second = renamed(&root, "b.txt", "人大常委会机关");
+    let out = import(&first, &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("region not set: the document names no 区划"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = content.join("2022/101");
+    let before = snapshot(&dir);
+    for args in [&[][..], &["--force"][..]] {
+        let out = import(&second, &content, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(
+                "holds 2022年 101 人民代表大会常务委员会办公室: another department than this document's 人大常委会机关"
+            ) && err.contains("--region")
+                && err.contains("nothing was written"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&dir), before, "{args:?}: the first one is untouched");
+    }
+    // With its region given, the second is kept beside the first.
+    let out = import(&second, &content, &["--region", "130532"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(content.join("2022/130532/101/unit.yaml").exists());
+    assert_eq!(snapshot(&dir), before);
+    // A region that is not a 区划代码 imports nothing.
+    let out = import(&second, &content, &["--region", "1302"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`1302` is not a 区划代码"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_region_given_wins_and_an_ambiguous_one_is_listed_not_guessed() {
+    let root = temp("import-region-given");
+    let content = root.join("content");
+    let chaoyang = renamed(&root, "chaoyang.txt", "朝阳区人民代表大会常务委员会办公室");
+    let out = import(&chaoyang, &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("region not set: `朝阳区人民代表大会常务委员会办公室` fits 110105 北京市朝阳区")
+            && err.contains("220104 吉林省长春市朝阳区"),
+        "{err}"
+    );
+    assert!(content.join("2022/101/unit.yaml").exists());
+    let beijing = content.join("2022/110105/101");
+    let out = import(&chaoyang, &content, &["--region", "110105"]);
+    // The same department without a region is already there: with
+    // --region it would be published twice.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would be published twice"), "{}", stderr(&out));
+    std::fs::remove_dir_all(content.join("2022/101")).expect("remove");
+    let out = import(&chaoyang, &content, &["--region", "110105"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let unit = std::fs::read_to_string(beijing.join("unit.yaml")).expect("unit");
+    assert!(unit.contains("region: \"110105\"   # 区划代码（导入时指定）"), "{unit}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_site_of_one_locality_keeps_its_folders_and_force_replaces_the_whole_folder() {
+    let root = temp("import-one-locality");
+    let content = root.join("content");
+    crate::common::copy_dir(Path::new("content"), &content, false);
+    let dir = content.join("2022/101");
+    std::fs::create_dir_all(dir.join("sections")).expect("sections");
+    std::fs::write(dir.join("sections/other_matters.md"), "本部门无其他需要说明的事项。\n").expect("section");
+    let before = snapshot(&dir);
+    // The shipped 2022/101 has no region: the same department-year, which
+    // the import follows instead of adding 2022/130700/101 beside it.
+    let out = import(Path::new(REFERENCE_000), &content, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("in `") && err.contains("without a region; the import follows it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("holds 2022年 101 张家口市人民代表大会常务委员会办公室"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&dir), before);
+    assert!(!content.join("2022/130700").exists());
+    let out = import(Path::new(REFERENCE_000), &content, &["--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("removed with the old folder (the import does not write them): sections/other_matters.md"),
+        "{err}"
+    );
+    assert!(!dir.join("sections").exists());
+    let unit = std::fs::read_to_string(dir.join("unit.yaml")).expect("unit");
+    assert!(!unit.contains("region"), "{unit}");
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// The folder an import says it wrote (`… into DIR (N files)`).
@@ -190,5 +368,87 @@ fn nothing_imported_exits_2_and_errors_written_exit_1() {
     assert!(!content.exists());
     let out = import(&root.join("missing.txt"), &content, &[]);
     assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A forced import whose write fails leaves the old folder as it was: when
+/// a write is refused (the file-size limit, with its signal ignored) the
+/// import says so and removes what it staged; when the process is killed
+/// midway (the limit's signal), the old folder is intact, the staging folder
+/// left beside it is not content, and the next build publishes the old
+/// department-year whole.
+#[cfg(unix)]
+#[test]
+fn a_forced_import_that_fails_midway_leaves_the_old_folder_intact() {
+    let root = temp("import-crash");
+    let content = root.join("content");
+    let out = import(Path::new(REFERENCE_000), &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = content.join("2022/130700/101");
+    let before = snapshot(&dir);
+    let file = variant(&root, "t1.txt", &[TOTAL_3000]);
+    // 12 blocks (6 or 12 KB, whichever the shell counts): the first files
+    // fit, projects.yaml (16 KB) does not.
+    let limited = |trap: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{trap} ulimit -f 12; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_gongkai"))
+            .arg("import")
+            .arg(&file)
+            .arg("--content")
+            .arg(&content)
+            .arg("--force")
+            .output()
+            .expect("runs")
+    };
+    let siblings = || {
+        let mut names: Vec<String> = std::fs::read_dir(content.join("2022/130700"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // The write refused: an error, and nothing staged is left.
+    let out = limited("trap '' XFSZ;");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("projects.yaml") && stderr(&out).contains("nothing was written"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&dir), before);
+    assert_eq!(siblings(), ["101"]);
+    // Killed midway.
+    let out = limited("");
+    assert!(out.status.code().is_none(), "killed by a signal: {}", stderr(&out));
+    assert_eq!(snapshot(&dir), before, "the old folder is intact");
+    let left = siblings();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left[0].starts_with(".101.gongkai-staging-"), "{left:?}");
+    // The leftover is reported, never read; the old department-year is published whole.
+    let found = findings(&content);
+    assert!(
+        found
+            .iter()
+            .any(|(s, r, f)| s == "warning" && r == "write-interrupted" && f.contains(".101.gongkai-staging-")),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(s, _, _)| s == "error"), "{found:?}");
+    let output = root.join("output");
+    let out = gongkai()
+        .arg("build")
+        .arg(&content)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let document = std::fs::read_to_string(output.join("2022/130700/101/disclosure.md")).expect("document");
+    assert!(
+        document.contains("人大代表培训经费"),
+        "the project tables are published"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

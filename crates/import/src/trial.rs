@@ -14,11 +14,11 @@ use crate::document::{Doc, Kind, PubTable};
 use gongkai_content::load::Files;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::diag::{Diagnostics, Severity};
+use gongkai_model::identity::Identity;
 use gongkai_model::table::{Cell, Table};
 use gongkai_site::pipeline::{Settings, check_department};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 /// What an import made, to try.
 pub(crate) struct Trial<'a> {
@@ -26,9 +26,8 @@ pub(crate) struct Trial<'a> {
     pub(crate) doc: &'a Doc,
     /// The content files made, by name.
     pub(crate) files: &'a [(String, String)],
-    /// The department code and year (the folder they would be in).
-    pub(crate) code: &'a str,
-    pub(crate) year: u16,
+    /// The department-year (the folder its files would be in).
+    pub(crate) identity: &'a Identity,
     /// The function and economic codes published, with their names.
     pub(crate) function_codes: &'a BTreeMap<String, String>,
     pub(crate) economic_codes: &'a BTreeMap<String, String>,
@@ -38,7 +37,8 @@ pub(crate) struct Trial<'a> {
 
 /// Tries the import: what it finds, one line each.
 pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
-    let Trial { doc, year, .. } = *trial;
+    let Trial { doc, identity, .. } = *trial;
+    let year = identity.year;
     let mut out = Vec::new();
     // Codes the built-in lists lack: the site must add them.
     let lists = CodeLists::builtin(year);
@@ -80,7 +80,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
         .iter()
         .map(|(name, text)| (name.clone(), text.as_bytes().to_vec()))
         .collect();
-    let dir = PathBuf::from(year.to_string()).join(trial.code);
+    let dir = identity.path();
     let mut diags = Diagnostics::new();
     let Some(checked) = check_department(Files::Memory(&files), &dir, &settings, &mut diags) else {
         if !diags.iter().any(|d| d.rule == "not-derived") {

@@ -23,6 +23,7 @@ mod assets;
 mod changes;
 mod economic;
 mod functions;
+mod identity;
 mod narrative;
 mod organisation;
 mod prior;
@@ -31,25 +32,35 @@ mod projects;
 mod sangong;
 mod unit;
 
-use crate::Source;
 use crate::document::{Doc, Sec};
+use crate::{Given, RegionChoice, Source};
 use functions::{FnTable, Ty};
 use gongkai_content::files::{self, ContentFile};
+use gongkai_model::identity::Identity;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use unit::UnitInfo;
 
+pub use identity::RegionFinding;
+
 /// The content files made from one published document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     /// Files to write into the department-year folder, e.g. ("unit.yaml", "..."), in a fixed order.
     pub files: Vec<(String, String)>,
     /// Everything that could not be placed, with enough context to find it (never drop anything silently).
     pub unplaced: Vec<String>,
-    /// Department code found (for the folder `content/<year>/<code>/`).
+    /// Department code found.
     pub code: String,
     /// Budget year found.
     pub year: u16,
+    /// The department-year: year, phase, region, code and scope; its folder
+    /// is `content/<identity path>` ([`Identity::path`]).
+    pub identity: Identity,
+    /// The department's (or unit's) name, as unit.yaml gives it.
+    pub name: String,
+    /// How the region was found, or why it was not set.
+    pub region: RegionFinding,
 }
 
 impl Imported {
@@ -68,6 +79,8 @@ pub enum ImportError {
     NoUnit,
     #[error("no budget year found: no `预算年度：2022` above a table and no year such as `2026年` in the text")]
     NoYear,
+    #[error("`{0}` is not a 区划代码: six digits, e.g. 130208 (唐山市丰润区)")]
+    Region(String),
 }
 
 /// The builders of the files an import makes, in the order they run (a
@@ -88,10 +101,21 @@ const BUILDERS: [(&ContentFile, Builder); 9] = [
 /// Makes a file's text from the document, if the document has what it holds.
 type Builder = fn(&mut Importer<'_>) -> Option<String>;
 
-/// Recognises the parts of a disclosure in `source` and produces content files.
+/// Recognises the parts of a disclosure in `source` and produces content
+/// files, its region read from the document.
 pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
+    to_content_with(source, &Given::default())
+}
+
+/// [`to_content`], with what the user or the site says (`--region`).
+pub fn to_content_with(source: &Source, given: &Given) -> Result<Imported, ImportError> {
+    if let RegionChoice::Given(code) | RegionChoice::Site(Some(code)) = &given.region
+        && !gongkai_model::identity::is_region_code(code.trim())
+    {
+        return Err(ImportError::Region(code.clone()));
+    }
     let doc = Doc::segment(source);
-    let mut im = Importer::new(&doc);
+    let mut im = Importer::new(&doc, given);
     im.unit = unit::build(&mut im)?;
     let mut made = vec![(files::UNIT.name.to_string(), unit::write(&im.unit))];
     for (file, build) in BUILDERS {
@@ -101,14 +125,12 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
     }
     made.sort_by_key(|(name, _)| files::FILES.iter().position(|f| f.name == name));
     im.leftovers();
-    let code = im.unit.code.clone();
-    let year = im.unit.year;
+    let identity = im.unit.identity();
     let mut unplaced = std::mem::take(&mut im.unplaced);
     unplaced.extend(crate::trial::compare(&crate::trial::Trial {
         doc: &doc,
         files: &made,
-        code: &code,
-        year,
+        identity: &identity,
         function_codes: &im.function_codes,
         economic_codes: &im.economic_codes,
         regenerated: &im.regenerated,
@@ -116,8 +138,11 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
     Ok(Imported {
         files: made,
         unplaced,
-        code,
-        year,
+        code: im.unit.code.clone(),
+        year: im.unit.year,
+        identity,
+        name: im.unit.name.clone(),
+        region: im.unit.region_finding.clone(),
     })
 }
 
@@ -129,6 +154,8 @@ pub(crate) type Regenerated = (&'static str, Sec, String);
 /// what one builder found that another needs.
 struct Importer<'a> {
     doc: &'a Doc,
+    /// What the user or the site says (the region).
+    given: &'a Given,
     unplaced: Vec<String>,
     /// `unit.yaml`, made first: the year and unit of amounts the other files need.
     unit: UnitInfo,
@@ -147,9 +174,10 @@ struct Importer<'a> {
 
 impl<'a> Importer<'a> {
     /// Starts an import of `doc`, with what its segmentation could not place.
-    fn new(doc: &'a Doc) -> Self {
+    fn new(doc: &'a Doc, given: &'a Given) -> Self {
         Importer {
             doc,
+            given,
             unplaced: doc.unplaced.clone(),
             unit: UnitInfo::default(),
             regenerated: Vec::new(),
