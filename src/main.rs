@@ -100,7 +100,8 @@ enum Command {
     },
     /// Import a published disclosure (Word-export text, .docx, .xlsx or .pdf) into
     /// content/<identity path>/ (e.g. content/2023/130208/101/), keeping published
-    /// totals as declared values. Exits 1 when the imported content has errors
+    /// totals as declared values and the published cells where its tables
+    /// disagree in published.yaml. Exits 1 when the imported content has errors
     /// (it is written: correct them there), 2 when nothing was imported.
     Import {
         file: PathBuf,
@@ -544,6 +545,13 @@ fn import(
         eprintln!(
             "warning: the old folder could not be removed: remove `{}` (it is not content)",
             leftover.display()
+        );
+    }
+    if imported.published_cells > 0 {
+        eprintln!(
+            "the published tables disagree in {} cell{}: kept as printed in published.yaml, and reported by the check below",
+            imported.published_cells,
+            if imported.published_cells == 1 { "" } else { "s" }
         );
     }
     if !imported.unplaced.is_empty() {

@@ -110,6 +110,8 @@ fn reference_000_imports_every_part_in_a_fixed_order() {
         &imported.region,
         gongkai_import::content::RegionFinding::Found { division, .. } if division.code() == "130700"
     ));
+    // The tables agree with each other: no published.yaml.
+    assert_eq!(imported.published_cells, 0);
     // Level and locality are inferred: said so.
     assert!(
         imported

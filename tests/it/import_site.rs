@@ -1,6 +1,7 @@
 //! `gongkai import` into a site, through the command line: where the
 //! department-year goes (its identity: two counties' 101 side by side), what
-//! is refused, a write that dies midway, and the summary and exit code the
+//! is refused, `published.yaml` where the published tables disagree, a
+//! write that dies midway, and the summary and exit code the
 //! import ends with (those of `gongkai check`).
 //!
 //! The documents are reference 000 (张家口市人大常委会办公室, 2022) and
@@ -272,6 +273,54 @@ fn a_site_of_one_locality_keeps_its_folders_and_force_replaces_the_whole_folder(
     assert!(!dir.join("sections").exists());
     let unit = std::fs::read_to_string(dir.join("unit.yaml")).expect("unit");
     assert!(!unit.contains("region"), "{unit}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_table_one_total_that_disagrees_is_kept_in_published_yaml_and_fails_the_import() {
+    let root = temp("import-total-mismatch");
+    let content = root.join("content");
+    let file = variant(&root, "t1.txt", &[TOTAL_3000]);
+    let out = import(&file, &content, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the published tables disagree in 1 cell: kept as printed in published.yaml"),
+        "{err}"
+    );
+    assert!(!err.contains("3000.32"), "not listed as unplaced: {err}");
+    assert_eq!(import_summary(&out), "1 error, 0 warnings, 1 note");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("published.yaml:7:12: error[total-mismatch]: 部门预算收支总表 收入总计 收入预算数: declared 3000.32 but its parts add to 2100.32"),
+        "{stdout}"
+    );
+    let dir = content.join("2022/130700/101");
+    let published = std::fs::read_to_string(dir.join("published.yaml")).expect("published.yaml");
+    assert!(
+        published.contains(
+            "  - table: summary   # 部门预算收支总表\n    row: \"total\"\n    column: 收入预算数\n    value: 3000.32\n"
+        ),
+        "{published}"
+    );
+    // `check` reports it at that cell; nothing is published.
+    let found = findings(&content);
+    assert!(
+        found
+            .iter()
+            .any(|(s, r, f)| s == "error" && r == "total-mismatch" && f.ends_with("2022/130700/101/published.yaml")),
+        "{found:?}"
+    );
+    let output = root.join("output");
+    let out = gongkai()
+        .arg("build")
+        .arg(&content)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(!output.join("2022").exists(), "nothing is published");
     let _ = std::fs::remove_dir_all(&root);
 }
 

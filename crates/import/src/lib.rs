@@ -20,7 +20,8 @@
 //!    written through the content crate's one YAML writer;
 //! 4. `trial` checks the files in memory as every command checks a
 //!    department-year and compares what gongkai prints from them with the
-//!    published document.
+//!    published document; published cells that disagree are kept in
+//!    `published.yaml`.
 //!
 //! [`place`] then says where in a site the department-year goes (the folder
 //! of its identity, or the one the site already keeps it in), and when an

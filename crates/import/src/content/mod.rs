@@ -17,7 +17,11 @@
 //! content is listed in [`Imported::unplaced`]. The content is then tried
 //! (`trial`): checked in memory as every command checks a department-year,
 //! and every published table cell and figure sentence compared with what
-//! gongkai prints; each difference is listed too.
+//! gongkai prints. A published amount that differs from the derived one
+//! (the published tables disagree with each other, or a total with its
+//! parts) is kept in `published.yaml`, as printed, so that `check` reports
+//! it; the files are then tried again with it. Any other difference is
+//! listed.
 
 mod assets;
 mod changes;
@@ -33,6 +37,7 @@ mod sangong;
 mod unit;
 
 use crate::document::{Doc, Sec};
+use crate::trial::{self, Disagreement, Trial};
 use crate::{Given, RegionChoice, Source};
 use functions::{FnTable, Ty};
 use gongkai_content::files::{self, ContentFile};
@@ -61,6 +66,9 @@ pub struct Imported {
     pub name: String,
     /// How the region was found, or why it was not set.
     pub region: RegionFinding,
+    /// The published cells kept in `published.yaml` (where the published
+    /// tables disagree with each other or with the derived ones).
+    pub published_cells: usize,
 }
 
 impl Imported {
@@ -123,18 +131,45 @@ pub fn to_content_with(source: &Source, given: &Given) -> Result<Imported, Impor
             made.push((file.name.to_string(), text));
         }
     }
-    made.sort_by_key(|(name, _)| files::FILES.iter().position(|f| f.name == name));
     im.leftovers();
     let identity = im.unit.identity();
     let mut unplaced = std::mem::take(&mut im.unplaced);
-    unplaced.extend(crate::trial::compare(&crate::trial::Trial {
-        doc: &doc,
-        files: &made,
-        identity: &identity,
-        function_codes: &im.function_codes,
-        economic_codes: &im.economic_codes,
-        regenerated: &im.regenerated,
-    }));
+    let trial = |made: &[(String, String)], kept: &[Disagreement]| {
+        trial::compare(
+            &Trial {
+                doc: &doc,
+                files: made,
+                identity: &identity,
+                function_codes: &im.function_codes,
+                economic_codes: &im.economic_codes,
+                regenerated: &im.regenerated,
+            },
+            kept,
+        )
+    };
+    let first = trial(&made, &[]);
+    let kept = first.disagreements;
+    let outcome = if kept.is_empty() {
+        first.unplaced
+    } else {
+        // Every disagreeing published cell is kept as printed, and the files
+        // are tried again with them: what is left has no place.
+        made.push((files::PUBLISHED.name.to_string(), published(&kept, &im.unit)));
+        let again = trial(&made, &kept);
+        let mut lines = again.unplaced;
+        lines.extend(again.disagreements.iter().map(|d| {
+            format!(
+                "{} row `{}`, column {}: published `{}` differs from gongkai's figure even with published.yaml",
+                d.table.title(),
+                d.row,
+                d.column,
+                d.printed.as_deref().unwrap_or("")
+            )
+        }));
+        lines
+    };
+    made.sort_by_key(|(name, _)| files::FILES.iter().position(|f| f.name == name));
+    unplaced.extend(outcome);
     Ok(Imported {
         files: made,
         unplaced,
@@ -143,7 +178,36 @@ pub fn to_content_with(source: &Source, given: &Given) -> Result<Imported, Impor
         identity,
         name: im.unit.name.clone(),
         region: im.unit.region_finding.clone(),
+        published_cells: kept.len(),
     })
+}
+
+/// `published.yaml`: the published cells that disagree, as printed, in the
+/// unit of the folder (through the content crate's writer).
+fn published(cells: &[Disagreement], unit: &UnitInfo) -> String {
+    use gongkai_model::amount::{AmountUnit, parse_amount};
+    use gongkai_model::disclosure::{Located, PublishedCell};
+    let amount_unit = AmountUnit::from_label(&unit.amount_unit).unwrap_or(AmountUnit::Wan);
+    let file: std::sync::Arc<std::path::Path> = std::path::Path::new(files::PUBLISHED.name).into();
+    let loc = gongkai_model::diag::Loc::file_start(&file);
+    let cells: Vec<PublishedCell> = cells
+        .iter()
+        .map(|c| PublishedCell {
+            table: c.table,
+            row: c.row.clone(),
+            column: c.column.to_string(),
+            value: c
+                .printed
+                .as_deref()
+                .and_then(|p| parse_amount(p, amount_unit).ok().flatten())
+                .map(|value| Located {
+                    value,
+                    loc: loc.clone(),
+                }),
+            loc: loc.clone(),
+        })
+        .collect();
+    gongkai_content::write::published(&cells, amount_unit)
 }
 
 /// A figure sentence of the document that gongkai's templates write again:

@@ -5,7 +5,7 @@
 use super::Importer;
 use crate::document::Kind;
 use crate::document::table::{Num, fit_cells, resolve_columns};
-use crate::document::words::{fmt2, is_digits, one_line, row_text, squeeze, strip_number};
+use crate::document::words::{is_digits, one_line, row_text, squeeze, strip_number};
 use gongkai_content::yaml::{Value, Writer};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -183,15 +183,8 @@ impl Importer<'_> {
                 .iter()
                 .filter_map(|c| map.get(c).map(Num::dec))
                 .sum();
-            let total = map.get(&Fc::Total).cloned().unwrap_or(Num::Empty);
-            if columns.contains(&Fc::Total) && total.dec() != sum {
-                self.note(format!(
-                    "{}: row `{label}`: published 合计 {} but its funds add to {}; gongkai prints the sum",
-                    t.title,
-                    total.shown(),
-                    fmt2(sum)
-                ));
-            }
+            // A published 合计 that differs from the funds' sum is compared by
+            // the trial (and kept in published.yaml).
             self.sangong_values.insert(key, sum);
             let declared = matches!(key, "abroad" | "car" | "subtotal" | "total");
             lines.push(Line {
