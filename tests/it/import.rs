@@ -877,3 +877,68 @@ fn a_final_accounts_document_is_a_juesuan_and_a_unit_budget_names_its_unit() {
         assert_eq!(checked[0].disclosure.unit.identity(), imported.identity);
     }
 }
+
+// ---------------------------------------------------------------------------
+// A blank is not zero.
+
+/// A parent-code row left blank above figures (类 201 in tables 3 and 5, 类
+/// 301 in table 6) is not declared: gongkai derives it, its blank cells are
+/// kept in published.yaml, and `check` warns of each, with no error on the
+/// totals above it (a declared 0.00 would have failed 201 and 301 and every
+/// total over them).
+#[test]
+fn parent_rows_printed_blank_are_not_declared_zeros() {
+    let mut text = std::fs::read_to_string(REFERENCE_000).expect("reference");
+    for (after, from, to) in [
+        (
+            "部门预算支出总表",
+            "\t201\n\t一般公共服务支出\n\t1604.63\n\t1030.38\n\t574.25\n",
+            "\t201\n\t一般公共服务支出\n\t\n\t\n\t\n",
+        ),
+        (
+            "部门预算一般公共预算财政拨款支出表",
+            "\t201\n\t一般公共服务支出\n\t1604.63\n\t1030.38\n\t574.25\n",
+            "\t201\n\t一般公共服务支出\n\t\n\t\n\t\n",
+        ),
+        (
+            "部门预算一般公共预算财政拨款基本支出表",
+            "\t301\n\t工资福利支出\n\t1027.44\n\t1027.44\n",
+            "\t301\n\t工资福利支出\n\t\n\t\n",
+        ),
+    ] {
+        let start = text.find(after).expect("title");
+        let at = start + text[start..].find(from).expect("row");
+        text.replace_range(at..at + from.len(), to);
+    }
+    let imported = import_text(&text);
+    let functions = imported.file(files::FUNCTIONS.name).expect("functions");
+    assert!(!functions.contains("code: 201,"), "{functions}");
+    assert!(functions.contains("code: 2010101,"), "{functions}");
+    let economic = imported.file(files::ECONOMIC.name).expect("economic");
+    assert!(!economic.contains("code: 301,"), "{economic}");
+    assert!(economic.contains("code: 302,"), "{economic}");
+    let published = imported.file(files::PUBLISHED.name).expect("published.yaml");
+    assert_eq!(published.matches("value: ~").count(), 8, "{published}");
+    let scratch = Scratch::new("blank-parents");
+    write(&imported, &scratch);
+    let (_, diags) = check(&scratch.content());
+    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let blanks: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.rule == "published-blank")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(blanks.len(), 8, "{}", diags.render_text());
+    assert!(
+        blanks.contains(
+            &"部门预算支出总表 一般公共服务支出 合计 was printed blank, but the figures under it add to 1604.63"
+        ),
+        "{blanks:#?}"
+    );
+    assert!(
+        blanks.contains(
+            &"部门预算一般公共预算财政拨款基本支出表 工资福利支出 人员经费 was printed blank, but the figures under it add to 1027.44"
+        ),
+        "{blanks:#?}"
+    );
+}

@@ -1,8 +1,8 @@
 //! `gongkai import` into a site, through the command line: where the
 //! department-year goes (its identity: two counties' 101 side by side), what
-//! is refused, `published.yaml` where the published tables disagree, a
-//! write that dies midway, and the summary and exit code the
-//! import ends with (those of `gongkai check`).
+//! is refused, `published.yaml` where the published tables disagree, a blank
+//! total that is not a declared 0.00, a write that dies midway, and the
+//! summary and exit code the import ends with (those of `gongkai check`).
 //!
 //! The documents are reference 000 (张家口市人大常委会办公室, 2022) and
 //! variants of it: another department's name, a table-1 total changed, a
@@ -321,6 +321,48 @@ fn a_table_one_total_that_disagrees_is_kept_in_published_yaml_and_fails_the_impo
         .expect("runs");
     assert!(!out.status.success());
     assert!(!output.join("2022").exists(), "nothing is published");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_blank_subtotal_above_figures_is_a_warning_not_a_declared_zero() {
+    let root = temp("import-blank-subtotal");
+    let content = root.join("content");
+    let file = variant(&root, "blank.txt", &[CAR_BLANK]);
+    let out = import(&file, &content, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(import_summary(&out), "0 errors, 2 warnings, 1 note");
+    let dir = content.join("2022/130700/101");
+    let sangong = std::fs::read_to_string(dir.join("sangong.yaml")).expect("sangong");
+    assert!(!sangong.contains("car:"), "not declared: {sangong}");
+    assert!(sangong.contains("subtotal: { general: 56.10 }"), "{sangong}");
+    let published = std::fs::read_to_string(dir.join("published.yaml")).expect("published.yaml");
+    assert!(
+        published.contains("    row: \"car\"\n    column: 合计\n    value: ~   # 原表空白\n"),
+        "{published}"
+    );
+    // The check fixture `import-blank-subtotal` is exactly this import.
+    let fixture = Path::new("tests/fixtures/check/import-blank-subtotal/content/2022/130700/101");
+    assert_eq!(snapshot(&dir), snapshot(fixture), "re-run the import into the fixture");
+    let found = findings(&content);
+    let rules: Vec<(&str, &str)> = found.iter().map(|(s, r, _)| (s.as_str(), r.as_str())).collect();
+    assert_eq!(
+        rules,
+        [
+            ("note", "total-rounding-tail"),
+            ("warning", "published-blank"),
+            ("warning", "published-blank")
+        ]
+    );
+    // The table prints the sum under the blank, and the subtotal agrees.
+    let mut diags = gongkai_model::diag::Diagnostics::new();
+    let checked = crate::common::check_site(&content, &mut diags).expect("checks");
+    let t9 = checked[0]
+        .derived
+        .table(gongkai_model::table::TableId::Sangong)
+        .expect("table 9");
+    assert_eq!(t9.figure("car", "合计").expect("car").text(), "53.43");
+    assert_eq!(t9.figure("subtotal", "合计").expect("subtotal").text(), "56.10");
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -271,7 +271,10 @@ impl Importer<'_> {
         } else {
             self.split_sources(&t3, t5.as_ref(), t7.as_ref(), t8.as_ref(), t2.as_ref())
         };
-        Some(FunctionRows { single, rows })
+        Some(FunctionRows {
+            single,
+            rows: drop_blank_totals(rows),
+        })
     }
 
     /// Rows by source when the department has more than 一般公共预算.
@@ -624,6 +627,40 @@ fn split(v: &Vector, parts: &[(Source, Decimal)]) -> Option<Vec<(Source, Vector)
         );
     }
     None
+}
+
+/// The rows without the declared totals (parent-code and 合计 rows) left
+/// blank over figures: a row printed without any figure, or blank in a
+/// column where the leaf rows under it (of its source) have figures, is
+/// not declared at all, since a blank is not a declared 0.00. gongkai
+/// derives it; the trial keeps its blank cells in published.yaml.
+fn drop_blank_totals(rows: Vec<OutRow>) -> Vec<OutRow> {
+    let under = |total: &OutRow, ty: Ty| -> Decimal {
+        rows.iter()
+            .filter(|leaf| !leaf.declared && leaf.source == total.source)
+            .filter(|leaf| match (&total.code, &leaf.code) {
+                (None, _) => true,
+                (Some(parent), Some(code)) => code.len() > parent.len() && code.starts_with(parent.as_str()),
+                (Some(_), None) => false,
+            })
+            .filter_map(|leaf| leaf.cells.get(&ty))
+            .map(|v| v.parse::<Decimal>().unwrap_or_default())
+            .sum()
+    };
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            !r.declared
+                || (!r.cells.is_empty()
+                    && TYPES
+                        .iter()
+                        .all(|ty| r.cells.contains_key(ty) || under(r, *ty).is_zero()))
+        })
+        .collect();
+    rows.into_iter()
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
+        .collect()
 }
 
 /// One row of `functions.yaml` being written.

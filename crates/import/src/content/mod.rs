@@ -13,6 +13,11 @@
 //! phrases are kept (and the figures they state about last year become
 //! `prior.yaml`).
 //!
+//! A published cell left blank is never written as a declared `0.00`: a
+//! blank leaf is `~`, and a declared total (a parent-code, 小计 or 合计 row)
+//! that was left blank where the figures under it are not zero is not
+//! declared at all.
+//!
 //! Nothing is dropped silently: every text or figure that has no place in the
 //! content is listed in [`Imported::unplaced`]. The content is then tried
 //! (`trial`): checked in memory as every command checks a department-year,
