@@ -132,18 +132,28 @@ fn two_counties_101_of_one_year_are_kept_side_by_side() {
     );
     let out = import(&pingxiang, &content, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    for (region, name) in [("130208", "唐山市丰润区"), ("130532", "平乡县")] {
+    for (region, name, level, locality) in [
+        ("130208", "唐山市丰润区", "区级", "丰润区"),
+        ("130532", "平乡县", "县级", "平乡县"),
+    ] {
         let unit = std::fs::read_to_string(content.join(format!("2022/{region}/101/unit.yaml"))).expect("unit.yaml");
         assert!(unit.contains(&format!("region: \"{region}\"")), "{unit}");
         assert!(
             unit.contains(&format!("name: {name}人民代表大会常务委员会办公室")),
             "{unit}"
         );
+        // Level and locality follow the region (not the first 市 of the name).
+        assert!(unit.contains(&format!("level: {level}")), "{unit}");
+        assert!(unit.contains(&format!("locality: {locality}\n")), "{unit}");
     }
     // Both are checked and published, each at its own address.
     let out = check(&content, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("checked 2 department-years"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("checked 2 department-years") && stderr(&out).contains(": 0 errors, 0 warnings, 2 notes"),
+        "{}",
+        stderr(&out)
+    );
     let output = root.join("output");
     let out = gongkai()
         .arg("build")

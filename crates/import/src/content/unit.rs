@@ -133,17 +133,6 @@ impl Importer<'_> {
             }
         }
         let year = year.ok_or(ImportError::NoYear)?;
-        let (level, province, locality) = infer_locality(&name);
-        match (&level, &locality) {
-            (Some(level), Some(locality)) => self.note(format!(
-                "unit.yaml: level `{level}` and locality `{locality}` were inferred from the name{}; {}",
-                province.as_ref().map(|p| format!(", province `{p}`")).unwrap_or_default(),
-                if province.is_none() { "add `province:` if wanted and check them" } else { "check them" }
-            )),
-            _ => self.note(
-                "unit.yaml: level and locality could not be inferred from the name (no 省/市/县/区 in it): set `level:` and `locality:`",
-            ),
-        }
         let amount_unit = match amount_unit.as_deref() {
             Some("元") => "元".to_string(),
             Some("万元") | None => "万元".to_string(),
@@ -162,6 +151,28 @@ impl Importer<'_> {
         let (region, region_finding) = identity::region(&self.given.region, &name, &others);
         if let Some(line) = region_finding.unplaced() {
             self.note(line);
+        }
+        // Level and locality: the region's division when there is one (so
+        // that the two agree), else what the name suggests.
+        let (mut level, province, mut locality) = infer_locality(&name);
+        let division = region.as_deref().and_then(gongkai_model::regions::division);
+        if let Some(d) = division {
+            level = Some(level_of(d).to_string());
+            locality = Some(d.name().to_string());
+        }
+        let from = division.map_or_else(
+            || "the name".to_string(),
+            |d| format!("region {} ({})", d.code(), d.full_name()),
+        );
+        match (&level, &locality) {
+            (Some(level), Some(locality)) => self.note(format!(
+                "unit.yaml: level `{level}` and locality `{locality}` were inferred from {from}{}; {}",
+                province.as_ref().map(|p| format!(", province `{p}` from the name")).unwrap_or_default(),
+                if province.is_none() { "add `province:` if wanted and check them" } else { "check them" }
+            )),
+            _ => self.note(
+                "unit.yaml: level and locality could not be inferred from the name (no 省/市/县/区 in it): set `level:` and `locality:`",
+            ),
         }
         Ok(UnitInfo {
             code,
@@ -273,6 +284,19 @@ pub(super) fn write(u: &UnitInfo) -> String {
         Some("本文件夹各文件金额单位"),
     );
     w.finish()
+}
+
+/// The level of a department of a division: 省级, 市级 (a prefecture-level
+/// city, 地区, 自治州 or 盟), 区级 (a district) or 县级 (a county, a
+/// county-level city, a banner).
+fn level_of(d: gongkai_model::regions::Division) -> &'static str {
+    use gongkai_model::regions::Level;
+    match d.level() {
+        Level::Province => "省级",
+        Level::Prefecture => "市级",
+        Level::County if d.name().ends_with('区') => "区级",
+        Level::County => "县级",
+    }
 }
 
 /// (level, province, locality) from a department's name.
