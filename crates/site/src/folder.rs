@@ -1,6 +1,6 @@
 //! A department-year folder written all or nothing: `import`, `new` and
 //! `rollover` write every file into a hidden staging folder beside it
-//! ([`staging_name`](gongkai_content::load::staging_name)) and rename that
+//! ([`staging_name`]) and rename that
 //! into place in one step. When the folder exists (and `force` allows it),
 //! the two are exchanged in one atomic rename (`renameat2(RENAME_EXCHANGE)`
 //! on Linux; elsewhere the old folder is moved aside, the new one renamed
