@@ -105,7 +105,10 @@ enum Command {
         write_corrections: bool,
     },
     /// Import a published disclosure (Word-export text, .docx, .xlsx or .pdf) into
-    /// content/<year>/<code>/, keeping published totals as declared values.
+    /// content/<identity path>/ (e.g. content/2023/130208/101/), keeping published
+    /// totals as declared values and the published cells where its tables
+    /// disagree in published.yaml. Exits 1 when the imported content has errors
+    /// (it is written: correct them there), 2 when nothing was imported.
     Import {
         file: PathBuf,
         /// The content folder.
@@ -114,7 +117,12 @@ enum Command {
         /// text, docx, xlsx or pdf (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
-        /// Overwrite existing files.
+        /// 区划代码 of the department-year (e.g. 130208), instead of the one the
+        /// document's names give.
+        #[arg(long)]
+        region: Option<String>,
+        /// Replace the department-year's existing folder (its files the import
+        /// does not write are removed with it).
         #[arg(long)]
         force: bool,
     },
@@ -206,8 +214,9 @@ fn main() -> ExitCode {
             file,
             content,
             format,
+            region,
             force,
-        } => import(&file, &content, format.as_deref(), force),
+        } => import(&file, &content, format.as_deref(), region, force),
         Command::Diff {
             old,
             new,
@@ -397,11 +406,11 @@ fn facts(dir: &std::path::Path) -> ExitCode {
 }
 
 fn new_department(n: gongkai_site::author::NewDepartment, content: &std::path::Path, force: bool) -> ExitCode {
-    let dir = content.join(n.year.to_string()).join(&n.code);
+    let dir = content.join(n.folder());
     let result =
         gongkai_site::author::scaffold(&n).and_then(|files| gongkai_site::author::write_files(&dir, &files, force));
     match result {
-        Ok(()) => {
+        Ok(_) => {
             eprintln!(
                 "created {}: fill in the figures, then run `gongkai check {}`",
                 dir.display(),
@@ -448,7 +457,7 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     let result = gongkai_site::author::rollover(&checked, to)
         .and_then(|files| gongkai_site::author::write_files(&out, &files, force));
     match result {
-        Ok(()) => {
+        Ok(_) => {
             eprintln!(
                 "drafted {} from {from}: figures are last year's drafts, totals are derived again, {from} figures are in prior.yaml",
                 out.display()
@@ -462,8 +471,19 @@ fn rollover(dir: &std::path::Path, to: Option<u16>, force: bool) -> ExitCode {
     }
 }
 
-fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str>, force: bool) -> ExitCode {
-    use gongkai_import::Format;
+/// `gongkai import`: exits 0 when the imported department-year checks
+/// without errors, 1 when it was written but has errors (the user must see
+/// and fix them), 2 when nothing was imported.
+fn import(
+    file: &std::path::Path,
+    content: &std::path::Path,
+    format: Option<&str>,
+    region: Option<String>,
+    force: bool,
+) -> ExitCode {
+    use gongkai_import::place::{Place, place};
+    use gongkai_import::{Format, Given, RegionChoice};
+    let nothing = ExitCode::from(2);
     let format = match format {
         None => Format::of(file),
         Some("text") => Format::Text,
@@ -472,54 +492,146 @@ fn import(file: &std::path::Path, content: &std::path::Path, format: Option<&str
         Some("pdf") => Format::Pdf,
         Some(other) => {
             eprintln!("error: unknown format `{other}`: text, docx, xlsx or pdf");
-            return ExitCode::from(2);
+            return nothing;
         }
     };
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", file.display());
-            return ExitCode::FAILURE;
+            return nothing;
         }
     };
-    let imported = match gongkai_import::import(&bytes, format) {
+    let given_region = region.is_some();
+    let mut given = Given {
+        region: region.map_or(RegionChoice::FromDocument, RegionChoice::Given),
+    };
+    let read = |given: &Given| {
+        gongkai_import::import_with(&bytes, format, given)
+            .map_err(|e| format!("{}: {e}; nothing was imported", file.display()))
+    };
+    let mut imported = match read(&given) {
         Ok(imported) => imported,
         Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
-            return ExitCode::FAILURE;
+            eprintln!("error: {e}");
+            return nothing;
         }
     };
-    let dir = content.join(imported.year.to_string()).join(&imported.code);
-    if let Err(e) = gongkai_site::author::write_files(&dir, &imported.files, force) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
+    let mut placed = place(content, &imported, given_region, force);
+    if let Ok(Place::Follow { existing }) = &placed {
+        eprintln!(
+            "note: the site keeps {} {} in `{}`{}; the import follows it",
+            imported.identity,
+            imported.name,
+            existing.dir.display(),
+            match &existing.identity.region {
+                None => " without a region".to_string(),
+                Some(r) => format!(" with region {r}"),
+            }
+        );
+        given.region = RegionChoice::Site(existing.identity.region.clone());
+        imported = match read(&given) {
+            Ok(imported) => imported,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return nothing;
+            }
+        };
+        placed = place(content, &imported, true, force);
     }
+    let (dir, replacing) = match placed {
+        Ok(Place::Folder { dir, existing }) => (dir, existing),
+        Ok(Place::Follow { existing }) => {
+            eprintln!(
+                "error: the site keeps this department-year in `{}` and the import cannot follow it; nothing was written",
+                existing.dir.display()
+            );
+            return nothing;
+        }
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            if let Some(line) = imported.region.unplaced() {
+                eprintln!("  - {line}");
+            }
+            return nothing;
+        }
+    };
+    let written = match gongkai_site::author::write_files(&dir, &imported.files, force) {
+        Ok(written) => written,
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            return nothing;
+        }
+    };
     eprintln!(
-        "imported {} into {} ({} files)",
+        "imported {} as {} {} into {} ({} files)",
         file.display(),
+        imported.identity,
+        imported.name,
         dir.display(),
         imported.files.len()
     );
+    if let Some(existing) = &replacing {
+        eprintln!("replaced {} {}", existing.identity, existing.name);
+    }
+    if !written.dropped.is_empty() {
+        eprintln!(
+            "removed with the old folder (the import does not write them): {}",
+            written.dropped.join(", ")
+        );
+    }
+    if let Some(leftover) = &written.leftover {
+        eprintln!(
+            "warning: the old folder could not be removed: remove `{}` (it is not content)",
+            leftover.display()
+        );
+    }
+    if imported.published_cells > 0 {
+        eprintln!(
+            "the published tables disagree in {} cell{}: kept as printed in published.yaml, and reported by the check below",
+            imported.published_cells,
+            if imported.published_cells == 1 { "" } else { "s" }
+        );
+    }
     if !imported.unplaced.is_empty() {
         eprintln!("could not place {} item(s); add them by hand:", imported.unplaced.len());
         for item in &imported.unplaced {
             eprintln!("  - {item}");
         }
     }
-    // Check what was imported with the pipeline every command runs:
-    // published totals that disagree show here.
-    let mut diags = Diagnostics::new();
-    match pipeline::Settings::of_site(content, &mut diags) {
-        Ok(settings) => {
-            pipeline::check_department(Files::Disk(&dir), &dir, &settings, &mut diags);
-        }
+    // What `gongkai check` reports for the department-year written: the
+    // same pipeline, over the whole site (a duplicate identity shows too).
+    let report = match pipeline::run(content, &Options::check()) {
+        Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!(
+                "error: the imported content could not be checked: {e}; run `gongkai check {}`",
+                content.display()
+            );
             return ExitCode::FAILURE;
         }
+    };
+    let own = gongkai_model::diag::display_path(&dir);
+    let (mine, rest) = report
+        .diags
+        .partition(|d| gongkai_model::diag::display_path(&d.loc.file).starts_with(&own));
+    print!("{}", mine.render_text());
+    eprintln!("check of the imported department-year: {}", mine.summary());
+    if rest.has_errors() {
+        eprintln!(
+            "the rest of `{}` has findings too ({}): `gongkai check {}` lists them",
+            content.display(),
+            rest.summary(),
+            content.display()
+        );
     }
-    print!("{}", diags.render_text());
-    eprintln!("check of the imported content: {}", diags.summary());
+    if mine.has_errors() {
+        eprintln!(
+            "error: the imported content has errors: it is written as published, correct it in `{}` and run `gongkai check`",
+            dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 

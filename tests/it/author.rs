@@ -94,7 +94,7 @@ fn new_scaffold_asks_for_what_it_lacks_and_checks_clean_once_filled_in() {
 
     // A second `new` refuses to overwrite.
     let again = write_files(&dir, &scaffold(&education()).unwrap(), false);
-    assert!(matches!(again, Err(gongkai_site::author::AuthorError::Exists(_))));
+    assert!(matches!(again, Err(gongkai_site::author::AuthorError::Exists { .. })));
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -318,4 +318,70 @@ fn every_declared_file_written_from_the_model_loads_back_the_same() {
         assert_eq!(d2.sections["other"].value, d.sections["other"].value);
         assert_eq!(files::write_all(&d2), written, "{}", dir.display());
     }
+}
+
+/// A department-year folder is written all or nothing: a staging folder
+/// left by a write that was killed midway is never read as content (its
+/// department-year would claim the same identity as the folder beside it)
+/// and is reported until it is removed.
+#[test]
+fn a_staging_folder_left_by_an_interrupted_write_is_reported_not_read() {
+    let root = temp("staging-leftover");
+    copy_dir(Path::new("content"), &root.join("content"));
+    let left = root
+        .join("content/2022")
+        .join(gongkai_content::load::staging_name("101", "4242-0"));
+    copy_dir(&root.join("content/2022/101"), &left);
+    std::fs::remove_file(left.join("projects.yaml")).unwrap();
+    let (checked, diags) = check(&root.join("content"));
+    assert_eq!(checked.len(), 2, "{}", diags.render_text());
+    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let warning = diags
+        .iter()
+        .find(|d| d.rule == "write-interrupted")
+        .unwrap_or_else(|| panic!("{}", diags.render_text()));
+    assert!(
+        warning.message.contains(".101.gongkai-staging-4242-0"),
+        "{}",
+        warning.message
+    );
+    assert!(
+        warning.message.contains("nothing in it is published"),
+        "{}",
+        warning.message
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `gongkai new --region` writes the folder of the department-year's
+/// identity, `<year>/<region>/<code>`, as its web address.
+#[test]
+fn new_with_a_region_writes_the_folder_of_its_identity() {
+    let root = temp("new-region");
+    let content = root.join("content");
+    let out = crate::common::gongkai()
+        .args([
+            "new",
+            "--code",
+            "101",
+            "--name",
+            "唐山市丰润区人民代表大会常务委员会办公室",
+            "--year",
+            "2023",
+            "--level",
+            "区级",
+            "--locality",
+            "丰润区",
+            "--region",
+            "130208",
+            "--content",
+        ])
+        .arg(&content)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let unit = std::fs::read_to_string(content.join("2023/130208/101/unit.yaml")).unwrap();
+    assert!(unit.contains("region: \"130208\""), "{unit}");
+    assert!(!content.join("2023/101").exists());
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -43,9 +43,9 @@ fn import_fixture(path: &str) -> Imported {
     import_text(&std::fs::read_to_string(path).expect("fixture"))
 }
 
-/// Writes the files into `<scratch>/content/<year>/<code>/`.
+/// Writes the files into `<scratch>/content/<identity path>/`.
 fn write(imported: &Imported, scratch: &Scratch) -> PathBuf {
-    let dir = scratch.content().join(imported.year.to_string()).join(&imported.code);
+    let dir = scratch.content().join(imported.identity.path());
     std::fs::create_dir_all(&dir).expect("folder");
     for (name, text) in &imported.files {
         std::fs::write(dir.join(name), text).expect("write");
@@ -100,6 +100,18 @@ fn reference_000_imports_every_part_in_a_fixed_order() {
         !unit.contains("province"),
         "no province is named in the document: {unit}"
     );
+    // Its region is the one division its name names: 张家口市.
+    assert!(
+        unit.contains("region: \"130700\"   # 区划代码：河北省张家口市（推定自名称，请核对）"),
+        "{unit}"
+    );
+    assert_eq!(imported.identity.path(), Path::new("2022/130700/101"));
+    assert!(matches!(
+        &imported.region,
+        gongkai_import::content::RegionFinding::Found { division, .. } if division.code() == "130700"
+    ));
+    // The tables agree with each other: no published.yaml.
+    assert_eq!(imported.published_cells, 0);
     // Level and locality are inferred: said so.
     assert!(
         imported
@@ -535,6 +547,7 @@ fn variants_land_where_they_belong() {
         "{unit}"
     );
     assert!(unit.contains("province: 河北省"), "{unit}");
+    assert!(unit.contains("region: \"130726\""), "河北省蔚县: {unit}");
 
     // 事业收入: the 收入总表 and 财政拨款 tables differ; the difference is a business row.
     let functions = imported.file("functions.yaml").expect("functions");
@@ -816,5 +829,116 @@ fn the_trial_lists_the_errors_of_imported_files_and_then_compares_nothing() {
             .any(|u| u.contains("were not compared")),
         "{:#?}",
         imported.unplaced
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Identity: phase and scope from what the document calls itself.
+
+#[test]
+fn a_final_accounts_document_is_a_juesuan_and_a_unit_budget_names_its_unit() {
+    let reference = std::fs::read_to_string(REFERENCE_000).expect("reference");
+    // 决算: every title says so.
+    let juesuan = import_text(&reference.replace("部门预算", "部门决算"));
+    assert_eq!(juesuan.identity.phase, gongkai_model::identity::Phase::FinalAccounts);
+    assert_eq!(juesuan.identity.path(), Path::new("2022/juesuan/130700/101"));
+    let unit = juesuan.file("unit.yaml").expect("unit");
+    assert!(unit.contains("phase: 决算"), "{unit}");
+    // 单位预算 with the unit's code in the table headers.
+    let unit_budget = import_text(&reference.replace("部门预算", "单位预算").replace(
+        "\t101张家口市人民代表大会常务委员会办公室\n",
+        "\t101001张家口市人民代表大会常务委员会办公室本级\n",
+    ));
+    assert_eq!(
+        unit_budget.identity.scope,
+        gongkai_model::identity::Scope::Unit("101001".into())
+    );
+    assert_eq!(unit_budget.identity.code, "101");
+    assert_eq!(unit_budget.identity.path(), Path::new("2022/130700/101/101001"));
+    let unit = unit_budget.file("unit.yaml").expect("unit");
+    assert!(
+        unit.contains("scope: 单位") && unit.contains("unit_code: \"101001\""),
+        "{unit}"
+    );
+    assert!(
+        unit_budget
+            .unplaced
+            .iter()
+            .any(|u| u.contains("unit code 101001 from the table headers")),
+        "{:#?}",
+        unit_budget.unplaced
+    );
+    // Both load and check as their own department-years.
+    for imported in [&juesuan, &unit_budget] {
+        let scratch = Scratch::new("identity");
+        write(imported, &scratch);
+        let (checked, diags) = check(&scratch.content());
+        assert!(!diags.has_errors(), "{}", diags.render_text());
+        assert_eq!(checked[0].disclosure.unit.identity(), imported.identity);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A blank is not zero.
+
+/// A parent-code row left blank above figures (类 201 in tables 3 and 5, 类
+/// 301 in table 6) is not declared: gongkai derives it, its blank cells are
+/// kept in published.yaml, and `check` warns of each, with no error on the
+/// totals above it (a declared 0.00 would have failed 201 and 301 and every
+/// total over them).
+#[test]
+fn parent_rows_printed_blank_are_not_declared_zeros() {
+    let mut text = std::fs::read_to_string(REFERENCE_000).expect("reference");
+    for (after, from, to) in [
+        (
+            "部门预算支出总表",
+            "\t201\n\t一般公共服务支出\n\t1604.63\n\t1030.38\n\t574.25\n",
+            "\t201\n\t一般公共服务支出\n\t\n\t\n\t\n",
+        ),
+        (
+            "部门预算一般公共预算财政拨款支出表",
+            "\t201\n\t一般公共服务支出\n\t1604.63\n\t1030.38\n\t574.25\n",
+            "\t201\n\t一般公共服务支出\n\t\n\t\n\t\n",
+        ),
+        (
+            "部门预算一般公共预算财政拨款基本支出表",
+            "\t301\n\t工资福利支出\n\t1027.44\n\t1027.44\n",
+            "\t301\n\t工资福利支出\n\t\n\t\n",
+        ),
+    ] {
+        let start = text.find(after).expect("title");
+        let at = start + text[start..].find(from).expect("row");
+        text.replace_range(at..at + from.len(), to);
+    }
+    let imported = import_text(&text);
+    let functions = imported.file(files::FUNCTIONS.name).expect("functions");
+    assert!(!functions.contains("code: 201,"), "{functions}");
+    assert!(functions.contains("code: 2010101,"), "{functions}");
+    let economic = imported.file(files::ECONOMIC.name).expect("economic");
+    assert!(!economic.contains("code: 301,"), "{economic}");
+    assert!(economic.contains("code: 302,"), "{economic}");
+    let published = imported.file(files::PUBLISHED.name).expect("published.yaml");
+    assert_eq!(published.matches("value: ~").count(), 8, "{published}");
+    let scratch = Scratch::new("blank-parents");
+    write(&imported, &scratch);
+    let (_, diags) = check(&scratch.content());
+    assert!(!diags.has_errors(), "{}", diags.render_text());
+    let blanks: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.rule == "published-blank")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(blanks.len(), 8, "{}", diags.render_text());
+    assert!(
+        blanks.contains(
+            &"部门预算支出总表 一般公共服务支出 合计 was printed blank, but the figures under it add to 1604.63"
+        ),
+        "{blanks:#?}"
+    );
+    assert!(
+        blanks.contains(
+            &"部门预算一般公共预算财政拨款基本支出表 工资福利支出 人员经费 was printed blank, but the figures under it add to 1027.44"
+        ),
+        "{blanks:#?}"
     );
 }

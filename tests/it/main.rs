@@ -19,6 +19,7 @@ mod identity;
 mod import;
 mod import_formats;
 mod import_pdf;
+mod import_site;
 mod portal;
 mod reference_tables;
 mod search;

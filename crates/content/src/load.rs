@@ -65,6 +65,48 @@ pub struct Found<T> {
     /// Files of department-year folders named like a content file but not
     /// as one.
     pub misnamed: Vec<Misnamed>,
+    /// Folders left by an interrupted write of a department-year folder
+    /// ([`is_staging`]): not content, never read, reported.
+    pub leftovers: Vec<PathBuf>,
+}
+
+/// What the name of a folder gongkai writes a department-year into, before
+/// renaming it into place, carries (`.101.gongkai-staging-<pid>-<n>`, beside
+/// the folder it becomes).
+const STAGING: &str = ".gongkai-staging-";
+
+/// The name of the folder beside `folder_name` that a department-year is
+/// written into before it is renamed into place: hidden, and marked so that
+/// the content search never reads it ([`is_staging`]). `unique` tells two
+/// writes apart.
+pub fn staging_name(folder_name: &str, unique: &str) -> String {
+    format!(".{folder_name}{STAGING}{unique}")
+}
+
+/// Whether a folder's name is one [`staging_name`] makes: a write that was
+/// interrupted (the process killed) leaves it behind, beside the folder it
+/// was meant to replace, which is intact.
+pub fn is_staging(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.') && n.contains(STAGING))
+}
+
+/// The finding for a folder left by an interrupted write: a warning, since
+/// the folder it was meant to replace is intact and is what is published.
+pub fn report_leftover(dir: &Path, diags: &mut Diagnostics) {
+    let shown = display_path(dir);
+    let file: Arc<Path> = Arc::from(shown.as_path());
+    diags
+        .warning(
+            "write-interrupted",
+            Loc::file_start(&file),
+            format!(
+                "`{}` was left by an interrupted write (`import`, `new` or `rollover` was stopped before it finished); it is not content and nothing in it is published",
+                shown.display()
+            ),
+        )
+        .help = Some(
+        "the department-year beside it is as it was before that write: remove this folder, and run the command again if its result is still wanted".into(),
+    );
 }
 
 /// A folder that looks like a department-year but is not one: it holds
@@ -132,6 +174,7 @@ pub fn find_disclosures_with<T: Send>(
     let mut found = Vec::new();
     let mut strays = Vec::new();
     let mut misnamed = Vec::new();
+    let mut leftovers = Vec::new();
     let mut level = vec![content.to_path_buf()];
     for depth in (0..=7).rev() {
         if level.is_empty() {
@@ -144,6 +187,7 @@ pub fn find_disclosures_with<T: Send>(
                 level.extend(listing.sub);
             }
             misnamed.extend(listing.misnamed);
+            leftovers.extend(listing.leftovers);
             match listing.visited {
                 Some(visited) => found.push((listing.dir, visited)),
                 None => strays.extend(listing.stray),
@@ -153,10 +197,12 @@ pub fn find_disclosures_with<T: Send>(
     found.sort_by(|a, b| a.0.cmp(&b.0));
     strays.sort_by(|a, b| a.dir.cmp(&b.dir));
     misnamed.sort_by(|a, b| (&a.dir, &a.name).cmp(&(&b.dir, &b.name)));
+    leftovers.sort();
     Ok(Found {
         found,
         strays,
         misnamed,
+        leftovers,
     })
 }
 
@@ -170,6 +216,8 @@ struct Listing<T> {
     /// With a unit.yaml: its files named like a content file but not as one.
     misnamed: Vec<Misnamed>,
     sub: Vec<PathBuf>,
+    /// Sub-folders left by an interrupted write (not listed further).
+    leftovers: Vec<PathBuf>,
 }
 
 /// Lists `dirs` on I/O threads; results in the order of `dirs`. Entries'
@@ -185,6 +233,7 @@ fn list_folders<T: Send>(
         };
         let mut has_unit = false;
         let mut sub = Vec::new();
+        let mut leftovers = Vec::new();
         let mut entries = Vec::new();
         let mut near_miss = None;
         let mut content_files = Vec::new();
@@ -194,6 +243,8 @@ fn list_folders<T: Send>(
             let kind = entry.file_type().map_err(io)?;
             if kind.is_file() && entry.file_name() == "unit.yaml" {
                 has_unit = true;
+            } else if kind.is_dir() && is_staging(&entry.file_name()) {
+                leftovers.push(entry.path());
             } else if kind.is_dir() {
                 sub.push(entry.path());
             } else if kind.is_file() {
@@ -237,6 +288,7 @@ fn list_folders<T: Send>(
             stray,
             misnamed,
             sub,
+            leftovers,
         })
     })
 }

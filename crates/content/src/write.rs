@@ -2,7 +2,8 @@
 //! comments that explain each field. The declaration of the files
 //! ([`crate::files`]) writes each file with these (`rollover` every file of
 //! next year's draft, `new` its `unit.yaml`); the importer writes
-//! `organisation.yaml` with [`organisation`], and `diff
+//! `organisation.yaml` with [`organisation`] and `published.yaml` with
+//! [`published`], and `diff
 //! --write-corrections` a notice with [`corrections_head`] and
 //! [`correction`].
 //!
@@ -579,8 +580,9 @@ pub(crate) fn corrections(list: &[Correction]) -> String {
     w.finish()
 }
 
-/// `published.yaml`.
-pub(crate) fn published(cells: &[PublishedCell], unit: AmountUnit) -> String {
+/// `published.yaml`: each cell with its table, row key, column and the
+/// figure as printed (`~` for a cell printed blank).
+pub fn published(cells: &[PublishedCell], unit: AmountUnit) -> String {
     let mut w = Writer::new();
     w.comment(
         0,

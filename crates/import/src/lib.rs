@@ -20,12 +20,18 @@
 //!    written through the content crate's one YAML writer;
 //! 4. `trial` checks the files in memory as every command checks a
 //!    department-year and compares what gongkai prints from them with the
-//!    published document.
+//!    published document; published cells that disagree are kept in
+//!    `published.yaml`.
+//!
+//! [`place`] then says where in a site the department-year goes (the folder
+//! of its identity, or the one the site already keeps it in), and when an
+//! existing one must not be replaced.
 
 pub mod content;
 mod document;
 pub mod docx;
 pub mod pdf;
+pub mod place;
 pub mod text;
 mod trial;
 pub mod xlsx;
@@ -87,8 +93,36 @@ pub enum Error {
     Encoding,
 }
 
-/// Reads a published document in any supported format into content files.
+/// What the user tells an import that the document may not say
+/// (`gongkai import --region`), or what the site already holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Given {
+    /// Where the department-year's region (区划代码) comes from.
+    pub region: RegionChoice,
+}
+
+/// Where the region (区划代码) of an imported department-year comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum RegionChoice {
+    /// Read from the names the document prints (the default): set only when
+    /// they name exactly one division.
+    #[default]
+    FromDocument,
+    /// Given by the user (`--region 130208`): wins over the document.
+    Given(String),
+    /// As the site already keeps this department-year: with this region, or
+    /// without one (a site of one locality).
+    Site(Option<String>),
+}
+
+/// Reads a published document in any supported format into content files,
+/// its region read from the document.
 pub fn import(bytes: &[u8], format: Format) -> Result<content::Imported, Error> {
+    import_with(bytes, format, &Given::default())
+}
+
+/// [`import`], with what the user or the site says (`--region`).
+pub fn import_with(bytes: &[u8], format: Format, given: &Given) -> Result<content::Imported, Error> {
     let source = match format {
         Format::Text => {
             let text = std::str::from_utf8(bytes).map_err(|_| Error::Encoding)?;
@@ -98,5 +132,5 @@ pub fn import(bytes: &[u8], format: Format) -> Result<content::Imported, Error> 
         Format::Xlsx => xlsx::read(bytes)?,
         Format::Pdf => pdf::read(bytes)?,
     };
-    Ok(content::to_content(&source)?)
+    Ok(content::to_content_with(&source, given)?)
 }

@@ -3,9 +3,15 @@
 //! ([`check_department`](gongkai_site::pipeline::check_department) on
 //! [`Files::Memory`]), and what gongkai prints from them is compared with
 //! the published document: every cell of every table it derives, and the
-//! wording of every figure sentence it regenerates. Each difference is
-//! listed, so nothing the content would print differently goes unnoticed.
-//! Nothing is written to the disk.
+//! wording of every figure sentence it regenerates. Nothing is written to
+//! the disk.
+//!
+//! A published amount cell that differs from the derived one (the
+//! published tables disagree with each other, or with what was imported)
+//! has a place: it is returned as a [`Disagreement`], which the importer
+//! writes to `published.yaml` so that `check` reports it (`total-mismatch`,
+//! a rounding tail, `published-blank`). Everything else that differs (a
+//! published row gongkai does not print, a text cell, a note) is listed.
 
 use crate::content::Regenerated;
 use crate::document::table::Num;
@@ -14,11 +20,11 @@ use crate::document::{Doc, Kind, PubTable};
 use gongkai_content::load::Files;
 use gongkai_model::codes::{CodeLists, SiteCodes};
 use gongkai_model::diag::{Diagnostics, Severity};
-use gongkai_model::table::{Cell, Table};
+use gongkai_model::identity::Identity;
+use gongkai_model::table::{Cell, Table, TableId};
 use gongkai_site::pipeline::{Settings, check_department};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 /// What an import made, to try.
 pub(crate) struct Trial<'a> {
@@ -26,9 +32,8 @@ pub(crate) struct Trial<'a> {
     pub(crate) doc: &'a Doc,
     /// The content files made, by name.
     pub(crate) files: &'a [(String, String)],
-    /// The department code and year (the folder they would be in).
-    pub(crate) code: &'a str,
-    pub(crate) year: u16,
+    /// The department-year (the folder its files would be in).
+    pub(crate) identity: &'a Identity,
     /// The function and economic codes published, with their names.
     pub(crate) function_codes: &'a BTreeMap<String, String>,
     pub(crate) economic_codes: &'a BTreeMap<String, String>,
@@ -36,10 +41,39 @@ pub(crate) struct Trial<'a> {
     pub(crate) regenerated: &'a [Regenerated],
 }
 
-/// Tries the import: what it finds, one line each.
-pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
-    let Trial { doc, year, .. } = *trial;
-    let mut out = Vec::new();
+/// A published amount cell that differs from the one gongkai derives: its
+/// place in the derived table and the figure as printed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Disagreement {
+    /// The table.
+    pub(crate) table: TableId,
+    /// The row's key in the derived table (`201`, `total`, `car` …).
+    pub(crate) row: String,
+    /// The column's label.
+    pub(crate) column: &'static str,
+    /// The figure as printed (thousands separators removed); `None` when
+    /// the cell was printed blank.
+    pub(crate) printed: Option<String>,
+}
+
+/// What a trial found.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// What has no place in the content, one line each.
+    pub(crate) unplaced: Vec<String>,
+    /// Published amount cells that differ from the derived ones and are not
+    /// among those already kept.
+    pub(crate) disagreements: Vec<Disagreement>,
+}
+
+/// Tries the import: what has no place, and the published cells that
+/// differ from the derived ones, leaving out those in `kept` (already in
+/// `published.yaml`: `check` reports them).
+pub(crate) fn compare(trial: &Trial<'_>, kept: &[Disagreement]) -> Outcome {
+    let Trial { doc, identity, .. } = *trial;
+    let year = identity.year;
+    let mut outcome = Outcome::default();
+    let out = &mut outcome.unplaced;
     // Codes the built-in lists lack: the site must add them.
     let lists = CodeLists::builtin(year);
     let mut site = SiteCodes::default();
@@ -67,7 +101,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
             out.push(format!(
                 "the imported content could not be tried (gongkai's own templates: {e}); published tables were not compared"
             ));
-            return out;
+            return outcome;
         }
     };
     let settings = Settings {
@@ -80,12 +114,12 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
         .iter()
         .map(|(name, text)| (name.clone(), text.as_bytes().to_vec()))
         .collect();
-    let dir = PathBuf::from(year.to_string()).join(trial.code);
+    let dir = identity.path();
     let mut diags = Diagnostics::new();
     let Some(checked) = check_department(Files::Memory(&files), &dir, &settings, &mut diags) else {
         if !diags.iter().any(|d| d.rule == "not-derived") {
             out.push(format!("the imported unit.yaml does not load: {}", diags.render_text()));
-            return out;
+            return outcome;
         }
         // Errors in the files: check derives nothing from them.
         for d in diags.iter().filter(|d| d.severity == Severity::Error) {
@@ -104,12 +138,16 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
             "published tables and figure sentences were not compared: check derives nothing from files with errors"
                 .into(),
         );
-        return out;
+        return outcome;
     };
     let derived = &checked.derived;
+    let mut cells = Cells {
+        kept,
+        found: &mut outcome.disagreements,
+    };
     for (kind, table) in Kind::NINE.iter().zip(&derived.tables) {
         if let Some(published) = doc.table(*kind) {
-            compare_table(published, table, &mut out);
+            compare_table(published, table, out, &mut cells);
         }
     }
     for (kind, table) in [
@@ -118,7 +156,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
         (Kind::Organisation, &derived.organisation),
     ] {
         if let (Some(published), Some(table)) = (doc.table(kind), table) {
-            compare_table(published, table, &mut out);
+            compare_table(published, table, out, &mut cells);
         }
     }
     if derived.tables.is_empty() {
@@ -133,7 +171,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
     }
     // The regenerated figure sentences against gongkai's.
     if trial.regenerated.is_empty() {
-        return out;
+        return outcome;
     }
     let Some(rendered) = &checked.document else {
         for (_, sec, text) in trial.regenerated {
@@ -142,7 +180,7 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
                 sec.label()
             ));
         }
-        return out;
+        return outcome;
     };
     for (id, sec, text) in trial.regenerated {
         let ours = rendered
@@ -162,7 +200,45 @@ pub(crate) fn compare(trial: &Trial<'_>) -> Vec<String> {
             ));
         }
     }
-    out
+    outcome
+}
+
+/// The published cells that differ from the derived ones: those already
+/// kept, and those found.
+struct Cells<'a> {
+    kept: &'a [Disagreement],
+    found: &'a mut Vec<Disagreement>,
+}
+
+impl Cells<'_> {
+    /// A published cell that differs from the derived one: kept for
+    /// `published.yaml` when it is an amount (or printed blank) where the
+    /// derived table has an amount; `false` when it has no place there.
+    fn place(&mut self, table: &Table, row: usize, column: usize, printed: &str) -> bool {
+        if !matches!(table.rows[row].cells.get(column), Some(Cell::Amount(_))) {
+            return false;
+        }
+        let printed = match Num::of(printed) {
+            Num::Value(v) => Some(v),
+            Num::Empty => None,
+            Num::Bad(_) => return false,
+        };
+        let cell = Disagreement {
+            table: table.id,
+            row: table.rows[row].key.clone(),
+            column: table.columns[column],
+            printed,
+        };
+        if !self
+            .kept
+            .iter()
+            .any(|k| k.table == cell.table && k.row == cell.row && k.column == cell.column)
+            && !self.found.contains(&cell)
+        {
+            self.found.push(cell);
+        }
+        true
+    }
 }
 
 /// Normalised text for comparing wording: no spaces, full-width
@@ -230,8 +306,9 @@ fn cell_norm(s: &str) -> String {
 }
 
 /// One published table against gongkai's, row by row (aligned on their
-/// labels) and cell by cell.
-fn compare_table(published: &PubTable, table: &Table, out: &mut Vec<String>) {
+/// labels) and cell by cell: an amount cell that differs goes to `cells`,
+/// anything else that differs to `out`.
+fn compare_table(published: &PubTable, table: &Table, out: &mut Vec<String>, cells: &mut Cells<'_>) {
     let title = &published.title;
     let data: Vec<&Vec<String>> = published.data();
     let width = table.columns.len();
@@ -298,7 +375,7 @@ fn compare_table(published: &PubTable, table: &Table, out: &mut Vec<String>) {
             }
             let a = pr.get(i).map(|c| cell_norm(c)).unwrap_or_default();
             let b = or.cells.get(i).map(|c| cell_norm(&c.display())).unwrap_or_default();
-            if a != b {
+            if a != b && !cells.place(table, *o, i, pr.get(i).map_or("", String::as_str)) {
                 out.push(format!(
                     "{title}: row «{}», column {}: published `{}`, gongkai prints `{}`",
                     label_of(pr),

@@ -197,6 +197,24 @@ impl Diagnostics {
         self.sources.extend(other.sources);
     }
 
+    /// Splits the findings in two: those `mine` selects, and the others,
+    /// each with the text of the files its findings point into.
+    pub fn partition(self, mine: impl Fn(&Diagnostic) -> bool) -> (Diagnostics, Diagnostics) {
+        let (a, b): (Vec<Diagnostic>, Vec<Diagnostic>) = self.items.into_iter().partition(|d| mine(d));
+        let sources = |items: &[Diagnostic]| -> BTreeMap<Arc<Path>, Arc<str>> {
+            self.sources
+                .iter()
+                .filter(|(path, _)| items.iter().any(|d| d.loc.file == **path))
+                .map(|(path, text)| (path.clone(), text.clone()))
+                .collect()
+        };
+        let (sa, sb) = (sources(&a), sources(&b));
+        (
+            Diagnostics { items: a, sources: sa },
+            Diagnostics { items: b, sources: sb },
+        )
+    }
+
     /// Whether any finding is an error, which fails `check` and `build`.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

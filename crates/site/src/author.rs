@@ -1,7 +1,8 @@
 //! Authoring commands: `new` scaffolds a department-year, `rollover` drafts
 //! next year's from this year's. Both write every file the content crate
-//! declares ([`files::FILES`]) through its writers. Neither overwrites an
-//! existing file unless told to (`force`).
+//! declares ([`files::FILES`]) through its writers, and, like `import`,
+//! write the folder all or nothing ([`write_files`]). None replaces an
+//! existing folder unless told to (`force`).
 
 use gongkai_content::files;
 use gongkai_model::disclosure::*;
@@ -11,8 +12,17 @@ use std::path::{Path, PathBuf};
 /// Why an authoring command wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthorError {
-    #[error("`{0}` already exists; pass --force to overwrite it")]
-    Exists(PathBuf),
+    #[error(
+        "`{}` already holds {}; pass --force to replace the folder (files not written again are removed with it)",
+        dir.display(),
+        list_files(holds)
+    )]
+    Exists {
+        /// The folder.
+        dir: PathBuf,
+        /// Its own files (`sections/…` included), relative.
+        holds: Vec<String>,
+    },
     #[error("cannot write `{path}`: {source}")]
     Io {
         path: PathBuf,
@@ -23,29 +33,27 @@ pub enum AuthorError {
     Invalid(String),
 }
 
-/// Writes `files` into `dir`, refusing to overwrite unless `force`. Checks
-/// every file first, so either all are written or none.
-pub fn write_files(dir: &Path, files: &[(String, String)], force: bool) -> Result<(), AuthorError> {
-    if !force {
-        for (name, _) in files {
-            let path = dir.join(name);
-            if path.exists() {
-                return Err(AuthorError::Exists(path));
-            }
-        }
+/// `unit.yaml, functions.yaml and 3 more`, for messages.
+fn list_files(files: &[String]) -> String {
+    match files {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [first @ .., last] if files.len() <= 6 => format!("{} and {last}", first.join(", ")),
+        _ => format!("{} and {} more", files[..5].join(", "), files.len() - 5),
     }
-    for (name, text) in files {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| AuthorError::Io {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, text).map_err(|source| AuthorError::Io { path, source })?;
-    }
-    Ok(())
 }
+
+/// Writes `files` (paths relative to `dir` → text) as the whole content of
+/// the department-year folder `dir`, all or nothing: into a staging folder
+/// beside it, renamed into place in one step (see [`crate::folder`]). An
+/// existing folder with files of its own is refused unless `force`, which
+/// replaces it: its files not written again are removed with it and
+/// named in the result.
+pub fn write_files(dir: &Path, files: &[(String, String)], force: bool) -> Result<Written, AuthorError> {
+    crate::folder::write_folder(dir, files, force)
+}
+
+pub use crate::folder::Written;
 
 /// What `new` needs to know.
 pub struct NewDepartment {

@@ -8,13 +8,16 @@
 //! - [`serve`]: the local preview;
 //! - [`diff`]: what a correction changes;
 //! - [`draft`]: the draft build, errors marked where they sit;
-//! - [`author`]: `new` and `rollover`.
+//! - [`author`]: `new` and `rollover`;
+//! - [`folder`]: a department-year folder written all or nothing (`import`,
+//!   `new`, `rollover`).
 
 pub mod author;
 pub mod build;
 pub mod cache;
 pub mod diff;
 pub mod draft;
+pub mod folder;
 pub mod pipeline;
 pub mod prefetch;
 pub mod serve;

@@ -419,6 +419,9 @@ pub fn run(content: &Path, options: &Options) -> Result<Report, Error> {
     for slip in &search.misnamed {
         slip.report(&mut site_diags);
     }
+    for leftover in &search.leftovers {
+        load::report_leftover(leftover, &mut site_diags);
+    }
     let (dirs, scanned): (Vec<PathBuf>, Vec<Scanned>) = search.found.into_iter().unzip();
     timer.lap("find and fingerprint folders");
     let years_of: YearsOf = portal::years_of(scanned.iter().filter_map(|s| s.unit.as_ref()));

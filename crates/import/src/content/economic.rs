@@ -4,8 +4,8 @@
 use super::{Importer, leaf_keys};
 use crate::document::Kind;
 use crate::document::table::Num;
-use crate::document::words::fmt2;
 use gongkai_content::yaml::{Value, Writer};
+use rust_decimal::Decimal;
 
 /// Reads table 6 and writes `economic.yaml`; `None` without it.
 pub(super) fn build(im: &mut Importer<'_>) -> Option<String> {
@@ -30,6 +30,8 @@ struct Row {
     what: &'static str,
     /// The published 合计 column.
     total: Num,
+    /// A 类 or 合计 row: a declared total.
+    declared: bool,
 }
 
 impl Importer<'_> {
@@ -53,16 +55,9 @@ impl Importer<'_> {
         for key in &order {
             let personnel = t6.num(key, Ec::Personnel);
             let public = t6.num(key, Ec::Public);
-            let sum = personnel.dec() + public.dec();
+            // A published 合计 column that differs from 人员经费 + 公用经费 is
+            // compared by the trial and kept in published.yaml.
             let total = t6.num(key, Ec::Total);
-            if total.dec() != sum {
-                self.note(format!(
-                    "一般公共预算财政拨款基本支出表: row {}: published 合计 {} but 人员经费 + 公用经费 = {}; gongkai prints the sum",
-                    key.as_deref().unwrap_or("合计"),
-                    total.shown(),
-                    fmt2(sum)
-                ));
-            }
             let what = match key.as_deref().map(str::len) {
                 None => "合计（申报值）",
                 Some(_) if key.as_ref().is_some_and(|k| !leaves.contains(k)) => "类（申报值）",
@@ -76,10 +71,42 @@ impl Importer<'_> {
                 public,
                 what,
                 total,
+                declared: key.as_ref().is_none_or(|k| !leaves.contains(k)),
             });
         }
-        Some(rows)
+        Some(drop_blank_totals(rows))
     }
+}
+
+/// The rows without the declared totals (类 and 合计 rows) left blank over
+/// figures: a row printed without any figure, or blank in a column where
+/// the rows under it have figures, is not declared at all, since a blank is
+/// not a declared 0.00. gongkai derives it; the trial keeps its blank cells
+/// in published.yaml.
+fn drop_blank_totals(rows: Vec<Row>) -> Vec<Row> {
+    let under = |total: &Row, column: fn(&Row) -> &Num| -> Decimal {
+        rows.iter()
+            .filter(|leaf| !leaf.declared)
+            .filter(|leaf| match (&total.code, &leaf.code) {
+                (None, _) => true,
+                (Some(parent), Some(code)) => code.len() > parent.len() && code.starts_with(parent.as_str()),
+                (Some(_), None) => false,
+            })
+            .map(|leaf| column(leaf).dec())
+            .sum()
+    };
+    let columns: [fn(&Row) -> &Num; 2] = [|r| &r.personnel, |r| &r.public];
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            let printed = |column: &fn(&Row) -> &Num| matches!(column(r), Num::Value(_));
+            !r.declared || (columns.iter().any(printed) && columns.iter().all(|c| printed(c) || under(r, *c).is_zero()))
+        })
+        .collect();
+    rows.into_iter()
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
+        .collect()
 }
 
 /// `economic.yaml`.

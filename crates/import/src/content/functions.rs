@@ -210,19 +210,8 @@ impl Importer<'_> {
             false,
         );
         self.expenditure = Some(t3.clone());
-        // The row total of table 3 is derived; a published one that differs is listed.
-        for key in &t3.order {
-            let parts: Decimal = TYPES.iter().map(|t| t3.get(key, *t)).sum();
-            let total = t3.num(key, Ty::Total);
-            if !total.is_empty() && total.dec() != parts || total.is_empty() && !parts.is_zero() {
-                self.note(format!(
-                    "部门预算支出总表: row {}: published 合计 {} but its columns add to {}; gongkai prints the sum",
-                    key.as_deref().unwrap_or("合计"),
-                    total.shown(),
-                    fmt2(parts)
-                ));
-            }
-        }
+        // The row total of table 3 is derived; a published one that differs
+        // is compared by the trial and kept in published.yaml.
         let non_appropriation = |t2: &FnTable<Rv>| {
             t2.cells.values().any(|m| {
                 m.iter().any(|(c, n)| {
@@ -282,7 +271,10 @@ impl Importer<'_> {
         } else {
             self.split_sources(&t3, t5.as_ref(), t7.as_ref(), t8.as_ref(), t2.as_ref())
         };
-        Some(FunctionRows { single, rows })
+        Some(FunctionRows {
+            single,
+            rows: drop_blank_totals(rows),
+        })
     }
 
     /// Rows by source when the department has more than 一般公共预算.
@@ -491,24 +483,11 @@ impl Importer<'_> {
         out
     }
 
-    /// 收入总表's row totals against 支出总表's.
+    /// Rows of 收入总表 that 支出总表 lacks: their revenue has no place (a
+    /// row total of 收入总表 that differs from 支出总表's is compared by the
+    /// trial and kept in published.yaml).
     fn revenue_cross_check(&mut self, t3: &FnTable<Ty>, t2: Option<&FnTable<Rv>>) {
         let Some(t2) = t2 else { return };
-        for key in &t3.order {
-            if !t2.has(key) {
-                continue;
-            }
-            let a = t2.get(key, Rv::Total);
-            let b: Decimal = TYPES.iter().map(|t| t3.get(key, *t)).sum();
-            if a != b {
-                self.note(format!(
-                    "部门预算收入总表: row {} totals {} but 部门预算支出总表 {}",
-                    key.as_deref().unwrap_or("合计"),
-                    fmt2(a),
-                    fmt2(b)
-                ));
-            }
-        }
         for key in &t2.order {
             if !t3.has(key) {
                 self.note(format!(
@@ -648,6 +627,40 @@ fn split(v: &Vector, parts: &[(Source, Decimal)]) -> Option<Vec<(Source, Vector)
         );
     }
     None
+}
+
+/// The rows without the declared totals (parent-code and 合计 rows) left
+/// blank over figures: a row printed without any figure, or blank in a
+/// column where the leaf rows under it (of its source) have figures, is
+/// not declared at all, since a blank is not a declared 0.00. gongkai
+/// derives it; the trial keeps its blank cells in published.yaml.
+fn drop_blank_totals(rows: Vec<OutRow>) -> Vec<OutRow> {
+    let under = |total: &OutRow, ty: Ty| -> Decimal {
+        rows.iter()
+            .filter(|leaf| !leaf.declared && leaf.source == total.source)
+            .filter(|leaf| match (&total.code, &leaf.code) {
+                (None, _) => true,
+                (Some(parent), Some(code)) => code.len() > parent.len() && code.starts_with(parent.as_str()),
+                (Some(_), None) => false,
+            })
+            .filter_map(|leaf| leaf.cells.get(&ty))
+            .map(|v| v.parse::<Decimal>().unwrap_or_default())
+            .sum()
+    };
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            !r.declared
+                || (!r.cells.is_empty()
+                    && TYPES
+                        .iter()
+                        .all(|ty| r.cells.contains_key(ty) || under(r, *ty).is_zero()))
+        })
+        .collect();
+    rows.into_iter()
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
+        .collect()
 }
 
 /// One row of `functions.yaml` being written.

@@ -13,16 +13,26 @@
 //! phrases are kept (and the figures they state about last year become
 //! `prior.yaml`).
 //!
+//! A published cell left blank is never written as a declared `0.00`: a
+//! blank leaf is `~`, and a declared total (a parent-code, 小计 or 合计 row)
+//! that was left blank where the figures under it are not zero is not
+//! declared at all.
+//!
 //! Nothing is dropped silently: every text or figure that has no place in the
 //! content is listed in [`Imported::unplaced`]. The content is then tried
 //! (`trial`): checked in memory as every command checks a department-year,
 //! and every published table cell and figure sentence compared with what
-//! gongkai prints; each difference is listed too.
+//! gongkai prints. A published amount that differs from the derived one
+//! (the published tables disagree with each other, or a total with its
+//! parts) is kept in `published.yaml`, as printed, so that `check` reports
+//! it; the files are then tried again with it. Any other difference is
+//! listed.
 
 mod assets;
 mod changes;
 mod economic;
 mod functions;
+mod identity;
 mod narrative;
 mod organisation;
 mod prior;
@@ -31,25 +41,39 @@ mod projects;
 mod sangong;
 mod unit;
 
-use crate::Source;
 use crate::document::{Doc, Sec};
+use crate::trial::{self, Disagreement, Trial};
+use crate::{Given, RegionChoice, Source};
 use functions::{FnTable, Ty};
 use gongkai_content::files::{self, ContentFile};
+use gongkai_model::identity::Identity;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use unit::UnitInfo;
 
+pub use identity::RegionFinding;
+
 /// The content files made from one published document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     /// Files to write into the department-year folder, e.g. ("unit.yaml", "..."), in a fixed order.
     pub files: Vec<(String, String)>,
     /// Everything that could not be placed, with enough context to find it (never drop anything silently).
     pub unplaced: Vec<String>,
-    /// Department code found (for the folder `content/<year>/<code>/`).
+    /// Department code found.
     pub code: String,
     /// Budget year found.
     pub year: u16,
+    /// The department-year: year, phase, region, code and scope; its folder
+    /// is `content/<identity path>` ([`Identity::path`]).
+    pub identity: Identity,
+    /// The department's (or unit's) name, as unit.yaml gives it.
+    pub name: String,
+    /// How the region was found, or why it was not set.
+    pub region: RegionFinding,
+    /// The published cells kept in `published.yaml` (where the published
+    /// tables disagree with each other or with the derived ones).
+    pub published_cells: usize,
 }
 
 impl Imported {
@@ -68,6 +92,8 @@ pub enum ImportError {
     NoUnit,
     #[error("no budget year found: no `预算年度：2022` above a table and no year such as `2026年` in the text")]
     NoYear,
+    #[error("`{0}` is not a 区划代码: six digits, e.g. 130208 (唐山市丰润区)")]
+    Region(String),
 }
 
 /// The builders of the files an import makes, in the order they run (a
@@ -88,10 +114,21 @@ const BUILDERS: [(&ContentFile, Builder); 9] = [
 /// Makes a file's text from the document, if the document has what it holds.
 type Builder = fn(&mut Importer<'_>) -> Option<String>;
 
-/// Recognises the parts of a disclosure in `source` and produces content files.
+/// Recognises the parts of a disclosure in `source` and produces content
+/// files, its region read from the document.
 pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
+    to_content_with(source, &Given::default())
+}
+
+/// [`to_content`], with what the user or the site says (`--region`).
+pub fn to_content_with(source: &Source, given: &Given) -> Result<Imported, ImportError> {
+    if let RegionChoice::Given(code) | RegionChoice::Site(Some(code)) = &given.region
+        && !gongkai_model::identity::is_region_code(code.trim())
+    {
+        return Err(ImportError::Region(code.clone()));
+    }
     let doc = Doc::segment(source);
-    let mut im = Importer::new(&doc);
+    let mut im = Importer::new(&doc, given);
     im.unit = unit::build(&mut im)?;
     let mut made = vec![(files::UNIT.name.to_string(), unit::write(&im.unit))];
     for (file, build) in BUILDERS {
@@ -99,26 +136,83 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
             made.push((file.name.to_string(), text));
         }
     }
-    made.sort_by_key(|(name, _)| files::FILES.iter().position(|f| f.name == name));
     im.leftovers();
-    let code = im.unit.code.clone();
-    let year = im.unit.year;
+    let identity = im.unit.identity();
     let mut unplaced = std::mem::take(&mut im.unplaced);
-    unplaced.extend(crate::trial::compare(&crate::trial::Trial {
-        doc: &doc,
-        files: &made,
-        code: &code,
-        year,
-        function_codes: &im.function_codes,
-        economic_codes: &im.economic_codes,
-        regenerated: &im.regenerated,
-    }));
+    let trial = |made: &[(String, String)], kept: &[Disagreement]| {
+        trial::compare(
+            &Trial {
+                doc: &doc,
+                files: made,
+                identity: &identity,
+                function_codes: &im.function_codes,
+                economic_codes: &im.economic_codes,
+                regenerated: &im.regenerated,
+            },
+            kept,
+        )
+    };
+    let first = trial(&made, &[]);
+    let kept = first.disagreements;
+    let outcome = if kept.is_empty() {
+        first.unplaced
+    } else {
+        // Every disagreeing published cell is kept as printed, and the files
+        // are tried again with them: what is left has no place.
+        made.push((files::PUBLISHED.name.to_string(), published(&kept, &im.unit)));
+        let again = trial(&made, &kept);
+        let mut lines = again.unplaced;
+        lines.extend(again.disagreements.iter().map(|d| {
+            format!(
+                "{} row `{}`, column {}: published `{}` differs from gongkai's figure even with published.yaml",
+                d.table.title(),
+                d.row,
+                d.column,
+                d.printed.as_deref().unwrap_or("")
+            )
+        }));
+        lines
+    };
+    made.sort_by_key(|(name, _)| files::FILES.iter().position(|f| f.name == name));
+    unplaced.extend(outcome);
     Ok(Imported {
         files: made,
         unplaced,
-        code,
-        year,
+        code: im.unit.code.clone(),
+        year: im.unit.year,
+        identity,
+        name: im.unit.name.clone(),
+        region: im.unit.region_finding.clone(),
+        published_cells: kept.len(),
     })
+}
+
+/// `published.yaml`: the published cells that disagree, as printed, in the
+/// unit of the folder (through the content crate's writer).
+fn published(cells: &[Disagreement], unit: &UnitInfo) -> String {
+    use gongkai_model::amount::{AmountUnit, parse_amount};
+    use gongkai_model::disclosure::{Located, PublishedCell};
+    let amount_unit = AmountUnit::from_label(&unit.amount_unit).unwrap_or(AmountUnit::Wan);
+    let file: std::sync::Arc<std::path::Path> = std::path::Path::new(files::PUBLISHED.name).into();
+    let loc = gongkai_model::diag::Loc::file_start(&file);
+    let cells: Vec<PublishedCell> = cells
+        .iter()
+        .map(|c| PublishedCell {
+            table: c.table,
+            row: c.row.clone(),
+            column: c.column.to_string(),
+            value: c
+                .printed
+                .as_deref()
+                .and_then(|p| parse_amount(p, amount_unit).ok().flatten())
+                .map(|value| Located {
+                    value,
+                    loc: loc.clone(),
+                }),
+            loc: loc.clone(),
+        })
+        .collect();
+    gongkai_content::write::published(&cells, amount_unit)
 }
 
 /// A figure sentence of the document that gongkai's templates write again:
@@ -129,6 +223,8 @@ pub(crate) type Regenerated = (&'static str, Sec, String);
 /// what one builder found that another needs.
 struct Importer<'a> {
     doc: &'a Doc,
+    /// What the user or the site says (the region).
+    given: &'a Given,
     unplaced: Vec<String>,
     /// `unit.yaml`, made first: the year and unit of amounts the other files need.
     unit: UnitInfo,
@@ -147,9 +243,10 @@ struct Importer<'a> {
 
 impl<'a> Importer<'a> {
     /// Starts an import of `doc`, with what its segmentation could not place.
-    fn new(doc: &'a Doc) -> Self {
+    fn new(doc: &'a Doc, given: &'a Given) -> Self {
         Importer {
             doc,
+            given,
             unplaced: doc.unplaced.clone(),
             unit: UnitInfo::default(),
             regenerated: Vec::new(),

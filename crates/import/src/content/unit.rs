@@ -2,12 +2,16 @@
 //! header lines of the tables (`101张家口市…`, `预算年度：2022`,
 //! `单位：万元`), or, in a document of performance targets only, from the
 //! unit line above them and the first year of the text; its level and
-//! locality inferred from its name.
+//! locality inferred from its name; its region (区划代码), phase and scope
+//! from the names and titles it prints (`identity`), or its region as the
+//! user gives it (`--region`).
 
+use super::identity::{self, RegionFinding};
 use super::{ImportError, Importer};
 use crate::document::Kind;
 use crate::document::words::{code_and_name, squeeze, year_in};
 use gongkai_content::yaml::{Value, Writer};
+use gongkai_model::identity::{Identity, Phase, Scope};
 
 /// What `unit.yaml` says.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +24,27 @@ pub(super) struct UnitInfo {
     pub(super) level: String,
     pub(super) province: Option<String>,
     pub(super) locality: String,
+    /// 区划代码, when the document names one division or the user gives it.
+    pub(super) region: Option<String>,
+    /// How the region was found, or why not.
+    pub(super) region_finding: RegionFinding,
+    /// 预算 or 决算.
+    pub(super) phase: Phase,
+    /// 部门, or one 单位 with its code.
+    pub(super) scope: Scope,
+}
+
+impl UnitInfo {
+    /// The department-year's identity (its folder and web address).
+    pub(super) fn identity(&self) -> Identity {
+        Identity {
+            year: self.year,
+            phase: self.phase,
+            region: self.region.clone(),
+            code: self.code.clone(),
+            scope: self.scope.clone(),
+        }
+    }
 }
 
 /// Finds the department and its year; an error when either is missing.
@@ -34,6 +59,8 @@ impl Importer<'_> {
         let mut year: Option<u16> = None;
         let mut amount_unit: Option<String> = None;
         let mut headers: Vec<(String, Vec<String>)> = Vec::new();
+        // Every name the headers print (for the region).
+        let mut names: Vec<String> = Vec::new();
         let order = Kind::NINE
             .iter()
             .chain(&[Kind::Procurement, Kind::Assets])
@@ -58,6 +85,9 @@ impl Importer<'_> {
                 } else if let Some(u) = s.strip_prefix("单位：").or_else(|| s.strip_prefix("单位:")) {
                     amount_unit.get_or_insert_with(|| u.to_string());
                 } else if let Some((code, name)) = code_and_name(cell) {
+                    if !names.contains(&name) {
+                        names.push(name.clone());
+                    }
                     match &found {
                         None => found = Some((code, name)),
                         Some((c, n)) if *c != code || *n != name => {
@@ -93,7 +123,7 @@ impl Importer<'_> {
                 found = Some((code, name));
             }
         }
-        let (code, name) = found.ok_or(ImportError::NoUnit)?;
+        let (mut code, name) = found.ok_or(ImportError::NoUnit)?;
         if year.is_none() {
             year = self.doc.all_paragraphs.iter().find_map(|p| year_in(p));
             if let Some(y) = year {
@@ -103,17 +133,6 @@ impl Importer<'_> {
             }
         }
         let year = year.ok_or(ImportError::NoYear)?;
-        let (level, province, locality) = infer_locality(&name);
-        match (&level, &locality) {
-            (Some(level), Some(locality)) => self.note(format!(
-                "unit.yaml: level `{level}` and locality `{locality}` were inferred from the name{}; {}",
-                province.as_ref().map(|p| format!(", province `{p}`")).unwrap_or_default(),
-                if province.is_none() { "add `province:` if wanted and check them" } else { "check them" }
-            )),
-            _ => self.note(
-                "unit.yaml: level and locality could not be inferred from the name (no 省/市/县/区 in it): set `level:` and `locality:`",
-            ),
-        }
         let amount_unit = match amount_unit.as_deref() {
             Some("元") => "元".to_string(),
             Some("万元") | None => "万元".to_string(),
@@ -124,6 +143,37 @@ impl Importer<'_> {
                 "万元".to_string()
             }
         };
+        let titles = identity::titles(self.doc);
+        let phase = identity::phase(&titles);
+        let scope = self.scope(&titles, &mut code);
+        let mut others: Vec<String> = names.into_iter().filter(|n| *n != name).collect();
+        others.extend(titles);
+        let (region, region_finding) = identity::region(&self.given.region, &name, &others);
+        if let Some(line) = region_finding.unplaced() {
+            self.note(line);
+        }
+        // Level and locality: the region's division when there is one (so
+        // that the two agree), else what the name suggests.
+        let (mut level, province, mut locality) = infer_locality(&name);
+        let division = region.as_deref().and_then(gongkai_model::regions::division);
+        if let Some(d) = division {
+            level = Some(level_of(d).to_string());
+            locality = Some(d.name().to_string());
+        }
+        let from = division.map_or_else(
+            || "the name".to_string(),
+            |d| format!("region {} ({})", d.code(), d.full_name()),
+        );
+        match (&level, &locality) {
+            (Some(level), Some(locality)) => self.note(format!(
+                "unit.yaml: level `{level}` and locality `{locality}` were inferred from {from}{}; {}",
+                province.as_ref().map(|p| format!(", province `{p}` from the name")).unwrap_or_default(),
+                if province.is_none() { "add `province:` if wanted and check them" } else { "check them" }
+            )),
+            _ => self.note(
+                "unit.yaml: level and locality could not be inferred from the name (no 省/市/县/区 in it): set `level:` and `locality:`",
+            ),
+        }
         Ok(UnitInfo {
             code,
             name,
@@ -132,7 +182,54 @@ impl Importer<'_> {
             level: level.unwrap_or_else(|| "市级".into()),
             province,
             locality: locality.unwrap_or_default(),
+            region,
+            region_finding,
+            phase,
+            scope,
         })
+    }
+
+    /// The scope: one 单位 when the titles name a 单位预算, with the unit
+    /// code the header prints (`101001…`, the department code then its first
+    /// three digits) or the one unit line of the project tables; without a
+    /// printed unit code, the 部门 scope is kept and that is listed.
+    fn scope(&mut self, titles: &[String], code: &mut String) -> Scope {
+        if !identity::unit_scope(titles) {
+            return Scope::Department;
+        }
+        let department: String = code.chars().take(3).collect();
+        if code.len() >= 6 {
+            let unit = std::mem::replace(code, department);
+            self.note(format!(
+                "unit.yaml: a 单位预算: unit code {unit} from the table headers, department code {code} its first three digits; confirm them"
+            ));
+            return Scope::Unit(unit);
+        }
+        let mut printed: Vec<String> = self
+            .doc
+            .projects
+            .iter()
+            .flat_map(|p| p.rows.iter().flatten())
+            .filter_map(|c| code_and_name(c))
+            .map(|(c, _)| c)
+            .filter(|c| c.len() >= 6 && c.starts_with(code.as_str()))
+            .collect();
+        printed.sort();
+        printed.dedup();
+        match printed.as_slice() {
+            [unit] => {
+                self.note(format!(
+                    "unit.yaml: a 单位预算: unit code {unit} from the unit line of the performance-target tables; confirm it"
+                ));
+                Scope::Unit(unit.clone())
+            }
+            _ => {
+                self.note(
+                    "unit.yaml: the titles name a 单位预算 but no unit code is printed: written as the 部门's budget — add `scope: 单位` and `unit_code:` to unit.yaml",
+                );
+                Scope::Department
+            }
+        }
     }
 }
 
@@ -149,15 +246,57 @@ pub(super) fn write(u: &UnitInfo) -> String {
     if let Some(p) = &u.province {
         w.key(0, "province", Value::text(p), None);
     }
-    w.key(0, "locality", Value::opt_text(Some(&u.locality)), None)
-        .key(0, "year", Value::int(u.year), Some("预算年度"))
-        .key(
+    // A locality that could not be inferred is an empty text to fill in
+    // (`~` would not load: unit.yaml needs a text there).
+    let locality = if u.locality.is_empty() {
+        Value::quoted("")
+    } else {
+        Value::text(&u.locality)
+    };
+    let comment = u.locality.is_empty().then_some("所在地区：未能从名称推定，请填写");
+    w.key(0, "locality", locality, comment)
+        .key(0, "year", Value::int(u.year), Some("预算年度"));
+    if let Some(region) = &u.region {
+        let how = match &u.region_finding {
+            RegionFinding::Given => "区划代码（导入时指定）".to_string(),
+            RegionFinding::Found { division, .. } => {
+                format!("区划代码：{}（推定自名称，请核对）", division.full_name())
+            }
+            _ => "区划代码".to_string(),
+        };
+        w.key(0, "region", Value::quoted(region), Some(&how));
+    }
+    if u.phase != Phase::Budget {
+        w.key(0, "phase", Value::text(u.phase.label()), Some("预算 / 决算"));
+    }
+    if let Scope::Unit(unit_code) = &u.scope {
+        w.key(0, "scope", Value::text("单位"), Some("单位预算")).key(
             0,
-            "amount_unit",
-            Value::text(&u.amount_unit),
-            Some("本文件夹各文件金额单位"),
+            "unit_code",
+            Value::quoted(unit_code),
+            Some("单位编码"),
         );
+    }
+    w.key(
+        0,
+        "amount_unit",
+        Value::text(&u.amount_unit),
+        Some("本文件夹各文件金额单位"),
+    );
     w.finish()
+}
+
+/// The level of a department of a division: 省级, 市级 (a prefecture-level
+/// city, 地区, 自治州 or 盟), 区级 (a district) or 县级 (a county, a
+/// county-level city, a banner).
+fn level_of(d: gongkai_model::regions::Division) -> &'static str {
+    use gongkai_model::regions::Level;
+    match d.level() {
+        Level::Province => "省级",
+        Level::Prefecture => "市级",
+        Level::County if d.name().ends_with('区') => "区级",
+        Level::County => "县级",
+    }
 }
 
 /// (level, province, locality) from a department's name.
