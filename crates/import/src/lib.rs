@@ -57,7 +57,9 @@ pub struct Source {
 pub enum Format {
     /// Word-export text.
     Text,
+    /// A Word document (.docx).
     Docx,
+    /// A workbook with the nine tables as sheets (.xlsx).
     Xlsx,
     /// A PDF with a text layer.
     Pdf,
@@ -83,12 +85,16 @@ impl Format {
 /// Why a file could not be imported at all.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The .docx or .xlsx package cannot be read.
     #[error(transparent)]
     Format(#[from] docx::FormatError),
+    /// The PDF cannot be read.
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    /// The document is read but is not recognised as a disclosure.
     #[error(transparent)]
     Content(#[from] content::ImportError),
+    /// The text form is not UTF-8.
     #[error("the text is not UTF-8 (save the Word export as UTF-8 text)")]
     Encoding,
 }

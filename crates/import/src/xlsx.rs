@@ -51,20 +51,20 @@ mod xml;
 use super::docx::too_many_cells;
 use super::{Block, Source};
 use book::{Book, SheetPart};
-pub use gongkai_ooxml::read::FormatError;
+pub(crate) use gongkai_ooxml::read::FormatError;
 use gongkai_ooxml::read::{MAX_CELLS, Package, root_name, xml_text};
 
 const KIND: &str = ".xlsx";
 
 /// Most sheets a workbook may list.
-pub const MAX_SHEETS: usize = 1_000;
+pub(crate) const MAX_SHEETS: usize = 1_000;
 /// Most number formats, and most cell formats, a workbook may define
 /// (Excel allows about 64,000 cell formats).
-pub const MAX_FORMATS: usize = 65_536;
+pub(crate) const MAX_FORMATS: usize = 65_536;
 /// Most text all the cells read may hold together (256 MiB): a long shared
 /// string or number format repeated over many cells must not add up to
 /// more memory than the workbook's parts may.
-pub const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
+pub(crate) const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
 
 /// What the sheets read so far have used of the limits.
 #[derive(Default)]

@@ -47,7 +47,7 @@ pub enum RegionFinding {
 
 impl RegionFinding {
     /// The code the finding sets, if it sets one by itself.
-    pub fn code(&self) -> Option<&'static str> {
+    pub(crate) fn code(&self) -> Option<&'static str> {
         match self {
             RegionFinding::Found { division, .. } => Some(division.code()),
             _ => None,

@@ -89,10 +89,13 @@ pub enum ImportError {
     #[error(
         "no department found: no table header line such as `101张家口市…` and no unit line such as `101001…本级` above a performance-target table"
     )]
+    /// No department code and name in the document.
     NoUnit,
     #[error("no budget year found: no `预算年度：2022` above a table and no year such as `2026年` in the text")]
+    /// No budget year in the document.
     NoYear,
     #[error("`{0}` is not a 区划代码: six digits, e.g. 130208 (唐山市丰润区)")]
+    /// `--region` is not a 区划代码.
     Region(String),
 }
 
@@ -121,7 +124,7 @@ pub fn to_content(source: &Source) -> Result<Imported, ImportError> {
 }
 
 /// [`to_content`], with what the user or the site says (`--region`).
-pub fn to_content_with(source: &Source, given: &Given) -> Result<Imported, ImportError> {
+pub(crate) fn to_content_with(source: &Source, given: &Given) -> Result<Imported, ImportError> {
     if let RegionChoice::Given(code) | RegionChoice::Site(Some(code)) = &given.region
         && !gongkai_model::identity::is_region_code(code.trim())
     {

@@ -196,6 +196,7 @@ pub(crate) struct PageLines {
 }
 
 impl PageLines {
+    /// The lines, words and rules of a page's glyphs and strokes.
     pub(crate) fn of(page: Page) -> Self {
         PageLines {
             height: page.height,
